@@ -1,0 +1,147 @@
+"""Padding of the trailing (spatial) axes of an array, in four modes.
+
+Shape notation: ``x`` is ``(..., *spatial)``; padding one spatial axis of length ``n``
+by ``(before, after)`` makes it ``before + n + after`` long. The modes follow PyTorch's
+``padding_mode`` names:
+
+========== ============================== =========================
+mode       padded sample at index ``j``    NumPy ``np.pad`` name
+========== ============================== =========================
+zeros      0 outside ``[0, n)``           ``"constant"``
+reflect    mirror without the edge         ``"reflect"``
+replicate  nearest edge sample             ``"edge"``
+circular   ``x[j mod n]``                  ``"wrap"``
+========== ============================== =========================
+
+:func:`pad_indices` computes, in plain Python, which input sample each padded position
+holds; :func:`pad` applies it with array API calls only, so it runs on any backend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from array_api_compat import device as _device
+
+from ._backend import namespace
+
+__all__ = ["PADDING_MODES", "pad", "pad_indices"]
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def check_mode(mode) -> None:
+    if mode not in PADDING_MODES:
+        raise ValueError(f"padding_mode={mode!r} is not one of {PADDING_MODES}")
+
+
+def pad_indices(n: int, before: int, after: int, mode: str = "zeros") -> list[int]:
+    """Which input sample each position of a padded axis holds (-1 for a zero).
+
+    Parameters
+    ----------
+    n : int
+        Length of the axis before padding.
+    before, after : int
+        Padding at the start and at the end.
+    mode : {"zeros", "reflect", "replicate", "circular"}
+        Padding mode.
+
+    Returns
+    -------
+    list of int
+        ``before + n + after`` indices into the unpadded axis; -1 marks a zero.
+
+    Raises
+    ------
+    ValueError
+        For an unknown mode, or reflect padding of ``n`` or more (there is nothing left to
+        mirror), or any non-zero padding of an empty axis except with zeros.
+
+    Examples
+    --------
+    >>> pad_indices(4, 2, 2, "reflect")
+    [2, 1, 0, 1, 2, 3, 2, 1]
+    >>> pad_indices(4, 2, 2, "circular")
+    [2, 3, 0, 1, 2, 3, 0, 1]
+    >>> pad_indices(3, 1, 1)
+    [-1, 0, 1, 2, -1]
+    """
+    check_mode(mode)
+    if mode == "reflect" and max(before, after) >= n:
+        raise ValueError(
+            f"reflect padding of ({before}, {after}) needs an input longer than the padding, "
+            f"got length {n}"
+        )
+    if mode != "zeros" and n == 0 and (before or after):
+        raise ValueError(f"padding_mode={mode!r} cannot pad an empty axis")
+    indices = []
+    for j in range(-before, n + after):
+        if 0 <= j < n:
+            indices.append(j)
+        elif mode == "zeros":
+            indices.append(-1)
+        elif mode == "replicate":
+            indices.append(min(max(j, 0), n - 1))
+        elif mode == "circular":
+            indices.append(j % n)
+        else:  # reflect about the first and last sample
+            indices.append(-j if j < 0 else 2 * (n - 1) - j)
+    return indices
+
+
+def pad(x, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
+    """Pad the last ``len(pad_width)`` axes of ``x``.
+
+    Parameters
+    ----------
+    x : array
+        Array of any floating, complex or integer dtype; its trailing axes are padded.
+    pad_width : sequence of (int, int)
+        ``(before, after)`` for each trailing axis, in axis order.
+    mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
+        Padding mode (see the module docstring).
+
+    Returns
+    -------
+    array
+        Same library, device and dtype as ``x``; each padded axis grows by ``before + after``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pad(np.array([[1, 2, 3]]), [(1, 2)], mode="replicate")
+    array([[1, 1, 2, 3, 3, 3]])
+    >>> pad(np.arange(4.0), [(1, 1)])
+    array([0., 0., 1., 2., 3., 0.])
+    """
+    xp = namespace(x, names=["x"])
+    check_mode(mode)
+    pad_width = [tuple(p) for p in pad_width]
+    if len(pad_width) > x.ndim:
+        raise ValueError(f"pad_width has {len(pad_width)} entries for an array of rank {x.ndim}")
+    for pair in pad_width:
+        if len(pair) != 2 or min(pair) < 0:
+            raise ValueError(f"pad_width entry {pair!r} must be a non-negative (before, after)")
+    first = x.ndim - len(pad_width)
+    for axis, (before, after) in enumerate(pad_width, start=first):
+        if before == 0 and after == 0:
+            continue
+        if mode == "zeros":
+            x = _pad_zeros(xp, x, axis, before, after)
+        else:
+            idx = pad_indices(x.shape[axis], before, after, mode)
+            x = xp.take(x, xp.asarray(idx, dtype=xp.int64, device=_device(x)), axis=axis)
+    return x
+
+
+def _pad_zeros(xp, x, axis, before, after):
+    parts = []
+    for width in (before, None, after):
+        if width is None:
+            parts.append(x)
+        elif width:
+            shape = list(x.shape)
+            shape[axis] = width
+            parts.append(xp.zeros(tuple(shape), dtype=x.dtype, device=_device(x)))
+    return xp.concat(parts, axis=axis)

@@ -1,0 +1,164 @@
+"""Convolution and cross-correlation of plain signals, as in signal processing.
+
+``in1`` and ``in2`` are arrays of the same rank (1-D signals, 2-D images, or 3-D volumes),
+with no batch or channel axes. The semantics, including the three output modes, are those
+of :func:`scipy.signal.convolve` and :func:`scipy.signal.correlate`:
+
+* ``convolve``: ``z[n] = sum_k in1[k] * in2[n - k]`` (the kernel is flipped);
+* ``correlate``: ``z[n] = sum_k in1[k + n] * conj(in2[k])`` (no flip), aligned so that
+  ``correlate(a, v) == convolve(a, flip(conj(v)))``;
+* ``mode="full"``: every position with any overlap, size ``N + M - 1``;
+  ``"same"``: the centre of the full result with the size of ``in1``;
+  ``"valid"``: only positions of complete overlap, size ``N - M + 1``.
+"""
+
+from __future__ import annotations
+
+from ._backend import check_dtype, namespace, result_dtype
+from .conv import correlate_nd
+
+__all__ = ["convolve", "correlate"]
+
+MODES = ("full", "same", "valid")
+_NUMERIC = ("integral", "real floating", "complex floating")
+
+
+def convolve(in1, in2, mode: str = "full"):
+    """Convolve two N-dimensional arrays (N = 1, 2 or 3): flip, shift, multiply, sum.
+
+    Parameters
+    ----------
+    in1 : array
+        First input.
+    in2 : array
+        Second input, of the same rank. Convolution is commutative, so which one is
+        "the kernel" does not matter for ``"full"``.
+    mode : {"full", "same", "valid"}, default "full"
+        Output size: see the module docstring.
+
+    Returns
+    -------
+    array
+        Same library as the inputs, dtype their result type.
+
+    Raises
+    ------
+    ValueError
+        For different ranks, a rank outside 1-3, an empty input, an unknown mode, or
+        ``"valid"`` when neither input is at least as large as the other in every dimension.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> convolve(np.array([1, 2, 3]), np.array([0, 1, 0.5]))
+    array([0. , 1. , 2.5, 4. , 1.5])
+    >>> convolve(np.array([1, 2, 3]), np.array([0, 1, 0.5]), mode="same")
+    array([1. , 2.5, 4. ])
+    """
+    xp = namespace(in1, in2, names=["in1", "in2"])
+    _check(xp, in1, in2, mode)
+    if mode == "valid" and not _fits(in2.shape, in1.shape):
+        if not _fits(in1.shape, in2.shape):
+            raise ValueError(
+                f"mode='valid' needs one input at least as large as the other in every "
+                f"dimension, got shapes {tuple(in1.shape)} and {tuple(in2.shape)}"
+            )
+        in1, in2 = in2, in1  # convolution commutes: keep the larger one as the signal
+    return _convolve(xp, in1, in2, mode)
+
+
+def correlate(in1, in2, mode: str = "full"):
+    """Cross-correlate two N-dimensional arrays (N = 1, 2 or 3): shift, multiply, sum.
+
+    This is what deep-learning frameworks call "convolution": the kernel is not flipped.
+    Complex kernels are conjugated, as in :func:`scipy.signal.correlate`.
+
+    Parameters
+    ----------
+    in1 : array
+        First input.
+    in2 : array
+        Second input, of the same rank.
+    mode : {"full", "same", "valid"}, default "full"
+        Output size: see the module docstring.
+
+    Returns
+    -------
+    array
+        ``convolve(in1, flip(conj(in2)), mode)``, computed directly.
+
+    Raises
+    ------
+    ValueError
+        As :func:`convolve`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> correlate(np.array([1, 2, 3]), np.array([0, 1, 0.5]))
+    array([0.5, 2. , 3.5, 3. , 0. ])
+    >>> correlate(np.array([1, 2, 3]), np.array([0, 1, 0.5]), mode="valid")
+    array([3.5])
+    """
+    xp = namespace(in1, in2, names=["in1", "in2"])
+    _check(xp, in1, in2, mode)
+    kernel = xp.conj(in2) if xp.isdtype(in2.dtype, "complex floating") else in2
+    kernel = xp.flip(kernel)
+    if mode == "valid" and not _fits(in2.shape, in1.shape):
+        if not _fits(in1.shape, in2.shape):
+            raise ValueError(
+                f"mode='valid' needs one input at least as large as the other in every "
+                f"dimension, got shapes {tuple(in1.shape)} and {tuple(in2.shape)}"
+            )
+        return _convolve(xp, kernel, in1, mode)
+    return _convolve(xp, in1, kernel, mode)
+
+
+def _check(xp, in1, in2, mode):
+    check_dtype(xp, in1, "in1", _NUMERIC)
+    check_dtype(xp, in2, "in2", _NUMERIC)
+    if in1.ndim != in2.ndim:
+        raise ValueError(
+            f"in1 and in2 must have the same rank, got shapes {tuple(in1.shape)} "
+            f"and {tuple(in2.shape)}"
+        )
+    if in1.ndim not in (1, 2, 3):
+        raise ValueError(f"inputs must have rank 1, 2 or 3, got shape {tuple(in1.shape)}")
+    if 0 in in1.shape or 0 in in2.shape:
+        raise ValueError(
+            f"inputs must not be empty, got shapes {tuple(in1.shape)} and {tuple(in2.shape)}"
+        )
+    if mode not in MODES:
+        raise ValueError(f"mode={mode!r} is not one of {MODES}")
+    result_dtype(xp, in1=in1, in2=in2)
+
+
+def _fits(small, large):
+    return all(s <= g for s, g in zip(small, large, strict=True))
+
+
+def _convolve(xp, signal, kernel, mode):
+    """Convolution as a cross-correlation with the flipped kernel, then cropped."""
+    m = kernel.shape
+    if mode == "valid":
+        pads = [(0, 0)] * len(m)
+    else:
+        pads = [(k - 1, k - 1) for k in m]
+    flipped = xp.flip(kernel)
+    z = correlate_nd(
+        xp,
+        xp.reshape(signal, (1, 1, *signal.shape)),
+        xp.reshape(flipped, (1, 1, *m)),
+        None,
+        1,
+        pads,
+        1,
+        1,
+        "zeros",
+        name="convolve",
+    )[0, 0, ...]
+    if mode == "same":
+        # centre of the full result, as scipy.signal._centered does
+        starts = [(f - n) // 2 for f, n in zip(z.shape, signal.shape, strict=True)]
+        z = z[tuple(slice(s, s + n) for s, n in zip(starts, signal.shape, strict=True))]
+    return z
