@@ -17,7 +17,7 @@ from __future__ import annotations
 from ._backend import check_dtype, namespace, result_dtype
 from .conv import correlate_nd
 
-__all__ = ["convolve", "correlate"]
+__all__ = ["convolve", "correlate", "taps"]
 
 MODES = ("full", "same", "valid")
 _NUMERIC = ("integral", "real floating", "complex floating")
@@ -112,6 +112,49 @@ def correlate(in1, in2, mode: str = "full"):
             )
         return _convolve(xp, kernel, in1, mode)
     return _convolve(xp, in1, kernel, mode)
+
+
+def taps(n1: int, n2: int, shift: int, *, flip: bool = False) -> list[tuple[int, int]]:
+    """Which samples meet at one output of a full 1-D convolution or correlation.
+
+    Output ``shift`` of ``convolve(in1, in2)`` (``flip=True``) or ``correlate(in1, in2)``
+    (``flip=False``), in ``"full"`` mode, is the sum of ``in1[i] * in2[j]`` (``conj(in2[j])``
+    for correlation) over the pairs returned here. Pairs whose ``i`` falls outside
+    ``0 .. n1 - 1`` meet the implicit zeros around ``in1`` and contribute nothing; they are
+    returned so a picture can show the whole kernel.
+
+    Parameters
+    ----------
+    n1, n2 : int
+        Lengths of the signal and the kernel.
+    shift : int
+        Output index in the full result, ``0 .. n1 + n2 - 2``.
+    flip : bool, default False
+        True for convolution (the kernel is reversed), False for cross-correlation.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(i, j)`` pairs in order of increasing ``i``: kernel sample ``j`` lies over signal
+        position ``i``.
+
+    Examples
+    --------
+    Correlation slides the kernel as it is; convolution slides it reversed:
+
+    >>> taps(5, 3, 2)
+    [(0, 0), (1, 1), (2, 2)]
+    >>> taps(5, 3, 2, flip=True)
+    [(0, 2), (1, 1), (2, 0)]
+    >>> taps(5, 3, 0)
+    [(-2, 0), (-1, 1), (0, 2)]
+    """
+    if n1 < 1 or n2 < 1:
+        raise ValueError(f"lengths must be positive, got n1={n1}, n2={n2}")
+    if not 0 <= shift <= n1 + n2 - 2:
+        raise ValueError(f"shift={shift} is outside the full output 0..{n1 + n2 - 2}")
+    start = shift - (n2 - 1)  # signal position under the kernel's first slot
+    return [(start + j, n2 - 1 - j if flip else j) for j in range(n2)]
 
 
 def _check(xp, in1, in2, mode):

@@ -8,9 +8,12 @@ elsewhere its cases are skipped, with the reason shown by ``pytest -rs``.
 from __future__ import annotations
 
 import importlib
+import os
 
 import numpy as np
 import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # figures are built, never shown, in tests
 
 
 def _cupy_or_reason():
