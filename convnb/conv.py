@@ -135,13 +135,15 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
     groups = as_int(groups, "groups")
     if groups < 1:
         raise ValueError(f"groups={groups} must be positive")
+    if c_in % groups:
+        raise ValueError(f"groups={groups} does not divide in_channels={c_in}")
+    if c_out % groups:
+        raise ValueError(f"groups={groups} does not divide out_channels={c_out}")
     if c_in_group * groups != c_in:
         raise ValueError(
             f"weight has {c_in_group} input channels per group, so groups={groups} needs "
             f"{c_in_group * groups} input channels, but x has {c_in}"
         )
-    if c_out % groups:
-        raise ValueError(f"groups={groups} does not divide out_channels={c_out}")
     if bias is not None and tuple(bias.shape) != (c_out,):
         raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
     if min(kernel) < 1:

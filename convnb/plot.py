@@ -100,7 +100,7 @@ def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
     pairs = _signal.taps(n, m, shift, flip=flip)
     out = to_numpy((_signal.convolve if flip else _signal.correlate)(signal, kernel))
     if ax is None:
-        _, ax = plt.subplots(figsize=(0.62 * (n + 2 * m) + 1.8, 3.0))
+        _, ax = plt.subplots(figsize=(0.62 * (n + 2 * m) + 1.8, 3.0), layout="constrained")
     ax.clear()
 
     rows = {"input": 3, "kernel": 2, "products": 1, "output": 0}
@@ -154,11 +154,12 @@ def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
     return ax
 
 
-def animate_sliding(signal, kernel, *, flip=False, interval=700):
+def animate_sliding(signal, kernel, *, flip=False, interval=700, dpi=72):
     """Animate :func:`sliding_kernel` over every output position.
 
     The figure is closed before returning, so a notebook shows only the animation; call
-    ``.to_jshtml()`` on the result for a player that runs in a plain browser.
+    ``.to_jshtml()`` on the result for a player that runs in a plain browser. ``dpi`` sets
+    the resolution of the frames, which are inlined as PNG images in that player.
 
     Returns
     -------
@@ -181,5 +182,6 @@ def animate_sliding(signal, kernel, *, flip=False, interval=700):
         frames=n + m - 1,
         interval=interval,
     )
-    plt.close(fig)
+    plt.close(fig)  # (closing resets the dpi, so set it afterwards)
+    fig.set_dpi(dpi)
     return anim

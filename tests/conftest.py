@@ -8,12 +8,14 @@ elsewhere its cases are skipped, with the reason shown by ``pytest -rs``.
 from __future__ import annotations
 
 import importlib
-import os
 
+import matplotlib
 import numpy as np
 import pytest
 
-os.environ.setdefault("MPLBACKEND", "Agg")  # figures are built, never shown, in tests
+# Figures are built, never shown, in unit tests. (Not through MPLBACKEND: that would leak
+# into the notebook kernels nbval starts, which must keep their inline backend.)
+matplotlib.use("Agg")
 
 
 def _cupy_or_reason():

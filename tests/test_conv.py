@@ -249,7 +249,7 @@ ERRORS = [
     (
         {"groups": 3},
         ValueError,
-        "weight has 4 input channels per group, so groups=3 needs 12 input channels, but x has 4",
+        "groups=3 does not divide in_channels=4",
     ),
     ({"groups": 0}, ValueError, "groups=0 must be positive"),
     ({"stride": 0}, ValueError, "stride=0 must be positive"),
@@ -313,6 +313,15 @@ def test_shape_errors(xp):
         convnb.conv(X, asarray(xp, w[:, :3]))
     with pytest.raises(ValueError, match=re.escape("groups=4 does not divide out_channels=6")):
         convnb.conv(X, asarray(xp, w[:, :1]), groups=4)
+    six = asarray(xp, RNG.standard_normal((1, 6, 5, 5)))
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "weight has 1 input channels per group, so groups=3 needs 3 input channels, "
+            "but x has 6"
+        ),
+    ):
+        convnb.conv(six, asarray(xp, RNG.standard_normal((6, 1, 3, 3))), groups=3)
     with pytest.raises(ValueError, match=re.escape("bias must have shape (6,), got (5,)")):
         convnb.conv(X, W, asarray(xp, b[:5]))
 

@@ -1,0 +1,33 @@
+"""The README's commands are the truth: CI runs them verbatim, and its examples run."""
+
+from __future__ import annotations
+
+import pathlib
+import re
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def _shell_lines():
+    blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
+    return [line for block in blocks for line in block.splitlines() if line.startswith("python3")]
+
+
+def test_readme_has_a_build_line_and_a_test_line():
+    lines = _shell_lines()
+    assert any("jupyter-book build . -W -n --keep-going" in line for line in lines)
+    assert any("pytest --nbval" in line for line in lines)
+
+
+def test_ci_runs_the_readme_commands_verbatim():
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    for line in _shell_lines():
+        assert line in ci, f"README command not run by .ci/run: {line}"
+
+
+def test_readme_python_example_runs():
+    first = re.search(r"```python\n(.*?)```", README, flags=re.S).group(1)
+    namespace: dict = {}
+    exec(compile(first, "README.md", "exec"), namespace)
+    assert namespace["y"].shape == (8, 128, 28, 28)
