@@ -81,6 +81,22 @@ def as_int(value: Any, name: str) -> int:
         raise TypeError(f"{name} must be an integer, got {value!r}") from None
 
 
+def check_groups(in_channels: Any, out_channels: Any, groups: Any) -> tuple[int, int, int]:
+    """Channel counts and ``groups`` as ints, checked: positive, and groups divides both."""
+    c_in = as_int(in_channels, "in_channels")
+    c_out = as_int(out_channels, "out_channels")
+    g = as_int(groups, "groups")
+    if g < 1:
+        raise ValueError(f"groups={g} must be positive")
+    if c_in < 1 or c_out < 1:
+        raise ValueError(f"in_channels={c_in} and out_channels={c_out} must be positive")
+    if c_in % g:
+        raise ValueError(f"groups={g} does not divide in_channels={c_in}")
+    if c_out % g:
+        raise ValueError(f"groups={g} does not divide out_channels={c_out}")
+    return c_in, c_out, g
+
+
 def as_tuple(value: Any, n: int, name: str) -> tuple:
     """Broadcast an int to an ``n``-tuple, or check that a sequence has length ``n``."""
     if isinstance(value, Sequence) and not isinstance(value, str):

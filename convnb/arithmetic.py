@@ -11,11 +11,22 @@ Every function here works on plain Python integers; nothing imports an array lib
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
-from ._backend import as_int, as_tuple
+from ._backend import as_int, as_tuple, check_groups, positive_ints
 
-__all__ = ["conv_output_size", "resolve_padding", "same_padding"]
+__all__ = [
+    "ReceptiveField",
+    "conv_output_size",
+    "conv_transpose_output_size",
+    "count_macs",
+    "count_params",
+    "receptive_field",
+    "resolve_padding",
+    "same_padding",
+]
 
 PADDING_STRINGS = ("valid", "same")
 
@@ -173,3 +184,145 @@ def resolve_padding(padding, input_size, kernel_size, stride=1, dilation=1):
             f"padding={padding!r} is not one of {PADDING_STRINGS}, an int, or a sequence of them"
         )
     return tuple(_pair(p) for p in as_tuple(padding, n, "padding"))
+
+
+def conv_transpose_output_size(
+    input_size, kernel_size, stride=1, padding=0, dilation=1, output_padding=0
+) -> int:
+    """Length of a transposed convolution's output along one spatial dimension.
+
+    ``o = (i - 1)*s - 2*p + d*(k - 1) + output_padding + 1``: the size of the input of the
+    convolution whose adjoint this is. ``output_padding`` picks among the input sizes that
+    convolve to the same output size when the stride is above 1; it must be smaller than the
+    stride or the dilation (PyTorch's rule).
+
+    Examples
+    --------
+    With k=3, s=2, p=1, inputs of 5 and 6 both convolve to 3; output_padding picks one:
+
+    >>> conv_output_size(5, 3, 2, 1), conv_output_size(6, 3, 2, 1)
+    (3, 3)
+    >>> conv_transpose_output_size(3, 3, 2, 1), conv_transpose_output_size(3, 3, 2, 1, 1, 1)
+    (5, 6)
+    """
+    i, k, s, d = _check_geometry(input_size, kernel_size, stride, dilation)
+    p = as_int(padding, "padding")
+    op = as_int(output_padding, "output_padding")
+    if p < 0:
+        raise ValueError(f"padding={p} must be non-negative")
+    if not 0 <= op < max(s, d):
+        raise ValueError(
+            f"output_padding={op} must be non-negative and smaller than stride={s} or dilation={d}"
+        )
+    o = (i - 1) * s - 2 * p + d * (k - 1) + op + 1
+    if o < 1:
+        raise ValueError(
+            f"padding={p} trims the whole output (input_size={i}, kernel_size={k}, stride={s})"
+        )
+    return o
+
+
+def count_params(in_channels, out_channels, kernel_size, groups=1, bias=True) -> int:
+    """Number of learned parameters of a convolution layer.
+
+    ``C_out * (C_in / groups) * prod(kernel_size)`` weights, plus ``C_out`` biases.
+    The same count holds for the transposed layer with in and out swapped.
+
+    Examples
+    --------
+    The source article's 3x3 layer from 256 to 256 channels, without bias:
+
+    >>> count_params(256, 256, (3, 3), bias=False)
+    589824
+    >>> count_params(256, 256, (3, 3), groups=256, bias=False)  # depthwise
+    2304
+    """
+    c_in, c_out, g = check_groups(in_channels, out_channels, groups)
+    k = math.prod(positive_ints(kernel_size, _rank(kernel_size), "kernel_size"))
+    return c_out * (c_in // g) * k + (c_out if bias else 0)
+
+
+def count_macs(in_channels, out_channels, kernel_size, output_size, groups=1) -> int:
+    """Multiply-accumulates of one convolution layer for one input (batch size 1).
+
+    Every output sample of every output channel sums ``(C_in / groups) * prod(kernel)``
+    products: ``C_out * prod(output_size) * (C_in / groups) * prod(kernel_size)``. Bias
+    additions are not counted. For a transposed convolution, pass the channels swapped and
+    its *input* size as ``output_size`` (it is the adjoint, with the same products).
+
+    Examples
+    --------
+    >>> count_macs(64, 64, (3, 3), (56, 56))
+    115605504
+    """
+    c_in, c_out, g = check_groups(in_channels, out_channels, groups)
+    k = math.prod(positive_ints(kernel_size, _rank(kernel_size), "kernel_size"))
+    out = output_size if isinstance(output_size, Sequence) else (output_size,)
+    n_out = math.prod(as_int(o, "output_size") for o in out)
+    return c_out * n_out * (c_in // g) * k
+
+
+def _rank(value):
+    return len(value) if isinstance(value, Sequence) else 1
+
+
+class ReceptiveField(NamedTuple):
+    """Receptive field of one layer's outputs, in input samples, along one dimension.
+
+    ``size``: how many input samples one output depends on (its extent, holes included);
+    ``jump``: the distance in input samples between neighbouring outputs;
+    ``start``: the input coordinate of the centre of output 0's field (negative when it
+    lies in the padding).
+    """
+
+    size: int
+    jump: int
+    start: float
+
+
+def receptive_field(layers) -> list[ReceptiveField]:
+    """Receptive field after each layer of a stack, along one spatial dimension.
+
+    Uses the recurrences ``r = r + (d*(k-1))*j``, ``start = start + (d*(k-1)/2 - p)*j``,
+    ``j = j*s`` (Araujo, Norris and Sim, Distill 2019), starting from one input sample.
+
+    Parameters
+    ----------
+    layers : sequence of mappings
+        Each with ``kernel_size`` and optionally ``stride``, ``padding`` (an int or a
+        ``(before, after)`` pair) and ``dilation``, all ints.
+
+    Returns
+    -------
+    list of ReceptiveField
+        One entry per layer.
+
+    Examples
+    --------
+    The dilated stack of Yu & Koltun: a 3x3 kernel with dilation 1, then 2, then 4. The
+    single layers span 3, 5 and 9 samples; the stack sees 3, 7 and 15:
+
+    >>> [rf.size for rf in receptive_field(
+    ...     [{"kernel_size": 3, "dilation": d} for d in (1, 2, 4)])]
+    [3, 7, 15]
+    """
+    size, jump, start = 1, 1, 0.0
+    result = []
+    for n, layer in enumerate(layers):
+        if not isinstance(layer, Mapping):
+            raise TypeError(f"layers[{n}] must be a mapping with a kernel_size, got {layer!r}")
+        unknown = set(layer) - {"kernel_size", "stride", "padding", "dilation"}
+        if unknown:
+            raise ValueError(f"layers[{n}] has unknown keys {sorted(unknown)}")
+        if "kernel_size" not in layer:
+            raise ValueError(f"layers[{n}] has no kernel_size: {dict(layer)!r}")
+        _, k, s, d = _check_geometry(
+            0, layer["kernel_size"], layer.get("stride", 1), layer.get("dilation", 1)
+        )
+        before, _ = _pair(layer.get("padding", 0))
+        span = d * (k - 1)
+        start += (span / 2 - before) * jump
+        size += span * jump
+        jump *= s
+        result.append(ReceptiveField(size, jump, start))
+    return result

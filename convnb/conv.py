@@ -15,12 +15,12 @@ stride and ``d`` the dilation.
 
 from __future__ import annotations
 
-import itertools
 import math
 
 from . import arithmetic
-from ._backend import as_int, check_dtype, namespace, positive_ints, result_dtype
+from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
 from .padding import check_mode, pad
+from .windows import tap_slices
 
 __all__ = ["conv", "conv1d", "conv2d", "conv3d"]
 
@@ -132,13 +132,12 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
     c_out, c_in_group = weight.shape[:2]
     spatial, kernel = tuple(x.shape[2:]), tuple(weight.shape[2:])
 
-    groups = as_int(groups, "groups")
-    if groups < 1:
-        raise ValueError(f"groups={groups} must be positive")
-    if c_in % groups:
-        raise ValueError(f"groups={groups} does not divide in_channels={c_in}")
-    if c_out % groups:
-        raise ValueError(f"groups={groups} does not divide out_channels={c_out}")
+    if c_in == 0 or c_out == 0:
+        raise ValueError(
+            f"x and weight must have channels, got shapes {tuple(x.shape)} and "
+            f"{tuple(weight.shape)}"
+        )
+    _, _, groups = check_groups(c_in, c_out, groups)
     if c_in_group * groups != c_in:
         raise ValueError(
             f"weight has {c_in_group} input channels per group, so groups={groups} needs "
@@ -165,11 +164,7 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
     w = xp.reshape(xp.astype(weight, dtype, copy=False), (groups, n_out, n_in, -1))
     n_pos = math.prod(out)
     acc = None
-    for tap, offsets in enumerate(itertools.product(*(range(k) for k in kernel))):
-        window = tuple(
-            slice(t * d, t * d + s * (o - 1) + 1, s)
-            for t, d, s, o in zip(offsets, dilation, stride, out, strict=True)
-        )
+    for tap, window in enumerate(tap_slices(kernel, stride, dilation, out)):
         patch = xp.reshape(x[(..., *window)], (n_batch, groups, n_in, n_pos))
         term = w[:, :, :, tap] @ patch  # (G, O/G, C/G) @ (N, G, C/G, P) -> (N, G, O/G, P)
         if acc is None:

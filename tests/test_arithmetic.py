@@ -6,6 +6,7 @@ import itertools
 import math
 import re
 
+import numpy as np
 import pytest
 
 import convnb
@@ -112,3 +113,113 @@ def test_resolve_padding_forms():
 def test_errors(call, error, message):
     with pytest.raises(error, match=f"^{re.escape(message)}$"):
         call()
+
+
+# --- transposed sizes, counts, receptive fields ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("i", "k", "s", "p", "d"),
+    [c for c in itertools.product(range(1, 7), range(1, 5), range(1, 4), range(3), range(1, 3))],
+)
+def test_conv_transpose_size_inverts_conv_size(i, k, s, p, d):
+    for op in range(max(s, d)):
+        try:
+            o = arithmetic.conv_transpose_output_size(i, k, s, p, d, op)
+        except ValueError:
+            assert (i - 1) * s - 2 * p + d * (k - 1) + op + 1 < 1  # trimmed away entirely
+            continue
+        if o + 2 * p >= d * (k - 1) + 1:
+            # below the stride, output_padding picks among sizes that convolve back to i;
+            # the dilation rule also admits op >= s, and then the conv sees op // s more
+            assert arithmetic.conv_output_size(o, k, s, p, d) == i + op // s
+
+
+def test_conv_transpose_size_matches_torch():
+    torch = pytest.importorskip("torch")
+    for i, k, s, p, d, op in [
+        (3, 3, 2, 1, 1, 1),
+        (5, 4, 2, 1, 1, 0),
+        (4, 3, 3, 0, 2, 1),
+        (7, 5, 1, 2, 3, 0),
+    ]:
+        layer = torch.nn.ConvTranspose1d(
+            1, 1, k, stride=s, padding=p, dilation=d, output_padding=op
+        )
+        want = layer(torch.zeros(1, 1, i)).shape[-1]
+        assert arithmetic.conv_transpose_output_size(i, k, s, p, d, op) == want
+
+
+def test_output_padding_rule():
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "output_padding=2 must be non-negative and smaller than stride=2 or dilation=1"
+        ),
+    ):
+        arithmetic.conv_transpose_output_size(3, 3, 2, 1, 1, 2)
+    assert arithmetic.conv_transpose_output_size(3, 3, 1, 0, 2, 1) == 8  # dilation allows it
+
+
+@pytest.mark.parametrize(
+    ("c_in", "c_out", "k", "g", "bias"),
+    [
+        (3, 8, (3, 3), 1, True),
+        (8, 8, (3, 3), 2, False),
+        (4, 8, (5, 5), 4, True),
+        (16, 4, (1, 1), 1, False),
+        (6, 6, (3, 1, 2), 3, True),
+    ],
+)
+def test_count_params_matches_torch(c_in, c_out, k, g, bias):
+    torch = pytest.importorskip("torch")
+    layer = getattr(torch.nn, f"Conv{len(k)}d")(c_in, c_out, k, groups=g, bias=bias)
+    assert arithmetic.count_params(c_in, c_out, k, g, bias) == sum(
+        p.numel() for p in layer.parameters()
+    )
+
+
+@pytest.mark.parametrize(
+    ("c_in", "c_out", "k", "g", "size", "stride", "dilation"),
+    [
+        (3, 4, (3, 3), 1, (6, 5), 1, 1),
+        (4, 8, (3, 3), 4, (7, 7), 2, 1),
+        (6, 6, (2, 3), 3, (5, 8), (1, 2), (2, 1)),
+        (2, 2, (1, 1), 1, (3, 3), 1, 1),
+    ],
+)
+def test_count_macs_counts_the_products_conv_does(c_in, c_out, k, g, size, stride, dilation):
+    # all-ones input and kernel, padded with ones: every output is the number of its products
+    y = convnb.conv(
+        np.ones((1, c_in, *size)),
+        np.ones((c_out, c_in // g, *k)),
+        stride=stride,
+        padding=1,
+        dilation=dilation,
+        groups=g,
+        padding_mode="replicate",
+    )
+    assert arithmetic.count_macs(c_in, c_out, k, y.shape[2:], g) == int(y.sum())
+
+
+def test_source_article_parameter_counts():
+    dense = arithmetic.count_params(256, 256, (3, 3), bias=False)
+    depthwise = arithmetic.count_params(256, 1024, (3, 3), groups=256, bias=False)
+    pointwise = arithmetic.count_params(1024, 256, (1, 1), bias=False)
+    assert (dense, depthwise, pointwise) == (589_824, 9_216, 262_144)
+    assert depthwise + pointwise == 271_360
+
+
+def test_receptive_field_of_the_dilated_stack():
+    fields = arithmetic.receptive_field([{"kernel_size": 3, "dilation": d} for d in (1, 2, 4)])
+    assert [f.size for f in fields] == [3, 7, 15]  # Yu & Koltun, 2016
+    assert [f.jump for f in fields] == [1, 1, 1]
+
+
+def test_receptive_field_errors():
+    with pytest.raises(TypeError, match=r"^layers\[0\] must be a mapping with a kernel_size"):
+        arithmetic.receptive_field([3])
+    with pytest.raises(ValueError, match=r"^layers\[1\] has unknown keys \['kernel'\]$"):
+        arithmetic.receptive_field([{"kernel_size": 3}, {"kernel": 3}])
+    with pytest.raises(ValueError, match=r"^stride=0 must be positive$"):
+        arithmetic.receptive_field([{"kernel_size": 3, "stride": 0}])

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 import scipy.signal
 from conftest import asarray
+from probing import channel_dependence, dependence_2d
 
+import convnb
 from convnb import plot
 from convnb import signal as csignal
 
@@ -67,3 +69,189 @@ def test_animation_has_one_frame_per_output():
     html = anim.to_jshtml()
     assert html.count("data:image/png;base64") == 8
     assert len(html) < 2_000_000  # a page with it stays small
+
+
+# --- 2-D pictures: what is highlighted is what conv computes -----------------------------------
+
+
+def _gids(ax, prefix):
+    found = set()
+    for patch in ax.patches:
+        gid = patch.get_gid() or ""
+        if gid.startswith(prefix + ":"):
+            found.add(tuple(int(v) for v in gid.split(":")[1].split(",")))
+    return found
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+SPATIAL = [
+    # size, kernel, stride, padding, dilation
+    (5, 3, 1, 0, 1),
+    (5, 3, 2, 1, 1),
+    (7, 3, 1, 2, 2),
+    (6, 3, 2, "same", 1),
+    (7, 2, 3, 1, 2),
+    ((6, 4), (3, 1), (1, 2), (1, 0), (2, 1)),
+]
+
+
+@pytest.mark.parametrize(("size", "kernel", "stride", "padding", "dilation"), SPATIAL)
+def test_spatial_highlights_the_taps_conv_uses(size, kernel, stride, padding, dilation):
+    size2 = size if isinstance(size, tuple) else (size, size)
+    k2 = kernel if isinstance(kernel, tuple) else (kernel, kernel)
+    s2 = stride if isinstance(stride, tuple) else (stride, stride)
+    d2 = dilation if isinstance(dilation, tuple) else (dilation, dilation)
+    measured = dependence_2d(size2, k2, s2, padding, d2)
+    pads = convnb.resolve_padding(padding, size2, k2, s2, d2)
+    for position, reads in measured.items():
+        ax = plot.spatial(
+            size, kernel, position, stride=stride, padding=padding, dilation=dilation
+        )
+        drawn = _gids(ax, "footprint")
+        inside = {q for q in drawn if 0 <= q[0] < size2[0] and 0 <= q[1] < size2[1]}
+        assert inside == set(reads)  # the data cells it reads, measured
+        # cells in the padding: the same taps, continued past the edge (independent formula)
+        corner = (position[0] * s2[0] - pads[0][0], position[1] * s2[1] - pads[1][0])
+        expected = {
+            (corner[0] + a * d2[0], corner[1] + b * d2[1])
+            for a in range(k2[0])
+            for b in range(k2[1])
+        }
+        assert drawn == expected
+        assert _gids(ax, "output") == {position}
+        labels = " ".join(_texts(ax))
+        assert f"input {size2[0]}×{size2[1]}" in labels
+        out = convnb.conv(
+            np.zeros((1, 1, *size2)), np.ones((1, 1, *k2)), stride=s2, padding=padding, dilation=d2
+        ).shape[2:]
+        assert f"output {out[0]}×{out[1]}" in labels
+        plt.close(ax.figure)
+
+
+TRANSPOSED = [(3, 3, 2, 0, 1, 0), (3, 3, 2, 1, 1, 1), (4, 4, 2, 1, 1, 0), (2, 3, 1, 1, 2, 0)]
+
+
+@pytest.mark.parametrize(("size", "kernel", "stride", "padding", "dilation", "opad"), TRANSPOSED)
+def test_transposed_scatters_where_the_adjoint_does(size, kernel, stride, padding, dilation, opad):
+    out = convnb.arithmetic.conv_transpose_output_size(
+        size, kernel, stride, padding, dilation, opad
+    )
+    # conv from the transposed output size back to `size`: reads[i] = outputs it gathers
+    measured = dependence_2d((out, out), (kernel, kernel), stride, padding, dilation)
+    counts = np.zeros((out, out), dtype=int)
+    for reads in measured.values():
+        for q, n in reads.items():
+            counts[q] += n
+    for position, reads in measured.items():
+        ax = plot.transposed(
+            size,
+            kernel,
+            position,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            output_padding=opad,
+        )
+        assert _gids(ax, "footprint") == set(reads)
+        assert _gids(ax, "input") == {position}
+        numbers = [int(t) for t in _texts(ax) if t.isdigit()]
+        assert sorted(numbers) == sorted(counts.ravel().tolist())
+        assert any(t.startswith(f"output {out}×{out}") for t in _texts(ax))
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("c_in", "c_out", "groups"), [(4, 6, 1), (8, 8, 2), (4, 8, 4), (6, 3, 3), (3, 3, 3)]
+)
+def test_channel_picture_highlights_the_group(c_in, c_out, groups):
+    mask = channel_dependence(c_in, c_out, groups)
+    for o in range(c_out):
+        ax = plot.channel_picture(c_in, c_out, groups, o)
+        assert {c for (c,) in _gids(ax, "feeds")} == set(np.nonzero(mask[o])[0])
+        assert _gids(ax, "out_channel") == {(o,)}
+        assert f"input: {c_in} channels" in _texts(ax)
+        assert f"output: {c_out} channels" in _texts(ax)
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize(
+    ("c", "groups", "shuffled_from"),
+    [(6, 1, None), (8, 2, None), (6, 3, None), (8, 2, 2), (6, 3, 2)],
+)
+def test_connectivity_picture(c, groups, shuffled_from):
+    mask = channel_dependence(c, c, groups)
+    if shuffled_from:
+        # column j of the layer is channel perm[j] of the earlier layer (reshape-transpose)
+        perm = np.arange(c).reshape(shuffled_from, -1).T.ravel()
+        before = np.zeros_like(mask)
+        before[:, perm] = mask
+        mask = before
+    ax = plot.connectivity(c, c, groups, shuffled_from=shuffled_from)
+    filled = ax.images[0].get_array()[..., 3] > 0
+    np.testing.assert_array_equal(filled, mask)
+    assert ax.get_xlabel().startswith("input channel")
+    assert ax.get_ylabel() == "output channel"
+    plt.close(ax.figure)
+
+
+def test_channel_shuffle_picture():
+    ax = plot.channel_shuffle(6, 3)
+    after = [
+        t.get_text() for t in ax.texts if t.get_position()[1] == -0.5 and t.get_text().isdigit()
+    ]
+    assert after == ["0", "2", "4", "1", "3", "5"]
+    assert {"before", "after"} <= set(_texts(ax))
+    plt.close(ax.figure)
+
+
+def test_receptive_field_picture_numbers():
+    layers = [{"kernel_size": 3, "dilation": d} for d in (1, 2, 4)]
+    axes = plot.receptive_field(layers)
+    titles = [ax.get_title() for ax in axes]
+    for title, rf, span in zip(titles, (3, 7, 15), (3, 5, 9)):  # Yu & Koltun's figure
+        assert f"{rf}×{rf}" in title.splitlines()[0]
+        assert f"spans {span}×{span}" in title
+    for ax, rf in zip(axes, (3, 7, 15)):
+        seen = np.isfinite(ax.images[0].get_array().filled(np.nan))
+        assert seen.sum() == rf * rf  # no holes in this stack
+    plt.close(axes[0].figure)
+
+
+def test_receptive_field_picture_shows_gridding_holes():
+    axes = plot.receptive_field([{"kernel_size": 3, "dilation": 2}] * 2)
+    seen = np.isfinite(axes[1].images[0].get_array().filled(np.nan))
+    assert seen.sum() == 25  # a 9x9 extent, but only every other row and column
+    plt.close(axes[0].figure)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "frames"),
+    [
+        (dict(input_size=5, kernel_size=3), 9),
+        (dict(input_size=5, kernel_size=3, stride=2, padding=1), 9),
+        (dict(input_size=6, kernel_size=3, stride=2, padding="same"), 9),
+        (dict(input_size=3, kernel_size=3, stride=2, transposed=True), 9),
+        (dict(input_size=2, kernel_size=3, transposed=True), 4),
+    ],
+)
+def test_animate_has_one_frame_per_position(kwargs, frames):
+    anim = plot.animate(**kwargs)
+    assert len(list(anim.new_frame_seq())) == frames
+    if kwargs.get("stride") == 2 and not kwargs.get("transposed"):
+        full = anim.to_jshtml()
+        light = plot.player(anim)
+        assert full.count("data:image/png;base64") == light.count("data:image/png;base64")
+        assert light.count("data:image/png;base64") == frames
+        assert len(light) < len(full) / 2  # palette frames: a light page
+
+
+def test_picture_argument_errors():
+    with pytest.raises(ValueError, match=r"^position=\(3, 0\) is outside the output of size"):
+        plot.spatial(5, 3, (3, 0))
+    with pytest.raises(ValueError, match=r"^groups=3 does not divide in_channels=4$"):
+        plot.channel_picture(4, 4, 3)
+    with pytest.raises(ValueError, match=r"^input_size=\(1, 2, 3\) must be an int or a pair"):
+        plot.spatial((1, 2, 3), 3)

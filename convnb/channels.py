@@ -1,0 +1,99 @@
+"""Channel structure: which input channels feed which output channels, and channel shuffle.
+
+A convolution with ``groups=g`` splits ``C_in`` input and ``C_out`` output channels into
+``g`` equal groups; output channel ``o`` belongs to group ``o // (C_out / g)`` and reads
+only that group's ``C_in / g`` input channels. ``g = 1`` is a dense convolution,
+``g = C_in`` a depthwise one (``C_out = m * C_in`` for channel multiplier ``m``).
+
+Channel shuffle (ShuffleNet, Zhang et al. 2018) interleaves the groups so that the next
+grouped layer mixes information across them: output channel ``j`` is input channel
+``(j % g) * (C / g) + j // g``.
+"""
+
+from __future__ import annotations
+
+from ._backend import as_int, check_groups, namespace
+
+__all__ = ["channel_shuffle", "connectivity", "input_channels", "shuffle_permutation"]
+
+
+def input_channels(out_channel, in_channels, out_channels, groups=1) -> range:
+    """The input channels that output channel ``out_channel`` reads.
+
+    Examples
+    --------
+    >>> input_channels(5, in_channels=8, out_channels=8, groups=4)
+    range(4, 6)
+    >>> input_channels(5, in_channels=4, out_channels=8, groups=4)  # depthwise, multiplier 2
+    range(2, 3)
+    """
+    c_in, c_out, g = check_groups(in_channels, out_channels, groups)
+    o = as_int(out_channel, "out_channel")
+    if not 0 <= o < c_out:
+        raise ValueError(f"out_channel={o} is not in 0..{c_out - 1}")
+    group = o // (c_out // g)
+    return range(group * (c_in // g), (group + 1) * (c_in // g))
+
+
+def connectivity(in_channels, out_channels, groups=1) -> list[list[bool]]:
+    """Which weights exist: entry ``[o][c]`` is True when output ``o`` reads input ``c``.
+
+    For ``groups > 1`` this is block-diagonal, the dense weight matrix a grouped convolution
+    is equal to once the missing blocks are filled with zeros.
+
+    Examples
+    --------
+    >>> for row in connectivity(4, 2, groups=2):
+    ...     print("".join("x" if w else "." for w in row))
+    xx..
+    ..xx
+    """
+    c_in, c_out, g = check_groups(in_channels, out_channels, groups)
+    return [[c in input_channels(o, c_in, c_out, g) for c in range(c_in)] for o in range(c_out)]
+
+
+def shuffle_permutation(channels, groups) -> list[int]:
+    """Source channel of every output channel of :func:`channel_shuffle`.
+
+    Examples
+    --------
+    >>> shuffle_permutation(6, 2)
+    [0, 3, 1, 4, 2, 5]
+    """
+    c, _, g = check_groups(channels, channels, groups)
+    per_group = c // g
+    return [(j % g) * per_group + j // g for j in range(c)]
+
+
+def channel_shuffle(x, groups):
+    """Interleave the channel groups of ``x`` (ShuffleNet's channel shuffle).
+
+    Parameters
+    ----------
+    x : array, shape (N, C, *spatial)
+        Input; ``C`` must be divisible by ``groups``.
+    groups : int
+        Number of groups to interleave.
+
+    Returns
+    -------
+    array, shape (N, C, *spatial)
+        ``y[:, j] = x[:, shuffle_permutation(C, groups)[j]]``, computed as a reshape to
+        ``(N, groups, C / groups, ...)``, a swap of the two channel axes, and a reshape back.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(6).reshape(1, 6, 1)
+    >>> channel_shuffle(x, 2)[0, :, 0]
+    array([0, 3, 1, 4, 2, 5])
+    """
+    xp = namespace(x, names=["x"])
+    if x.ndim < 2:
+        raise ValueError(f"x must have shape (N, C, *spatial), got {tuple(x.shape)}")
+    n, c = x.shape[:2]
+    _, _, g = check_groups(c, c, groups)
+    rest = tuple(x.shape[2:])
+    y = xp.reshape(x, (n, g, c // g, *rest))
+    y = xp.permute_dims(y, (0, 2, 1, *range(3, 3 + len(rest))))
+    return xp.reshape(y, (n, c, *rest))

@@ -1,0 +1,165 @@
+"""The same 2-D layer written for PyTorch and for TensorFlow/Keras, as copyable code.
+
+convnb's arguments are PyTorch's, so the PyTorch line is nearly a copy; Keras differs in
+names (``filters``, ``strides``, ``dilation_rate``, ``depth_multiplier``), in layout
+(channels last by default), in padding (only ``"valid"`` and ``"same"``; explicit padding
+is a separate ``ZeroPadding2D`` layer, and a transposed layer's padding is a
+``Cropping2D``), and in having a separate ``DepthwiseConv2D`` layer. Nothing here imports
+either framework: the functions return source text.
+"""
+
+from __future__ import annotations
+
+from . import arithmetic
+from ._backend import check_groups
+
+__all__ = ["keras_layer", "pytorch_layer"]
+
+
+def _norm(value):
+    if isinstance(value, (tuple, list)):
+        value = tuple(value)
+        return value[0] if len(set(value)) == 1 else value
+    return value
+
+
+def pytorch_layer(
+    in_channels,
+    out_channels,
+    kernel_size,
+    *,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups=1,
+    transposed=False,
+    output_padding=0,
+    input_size=None,
+) -> str:
+    """PyTorch code for the layer (``torch.nn.Conv2d`` or ``ConvTranspose2d``, no bias).
+
+    PyTorch accepts ``padding="same"`` only with stride 1; for a larger stride the code
+    pads explicitly with TensorFlow's rule, which needs ``input_size``.
+
+    Examples
+    --------
+    >>> print(pytorch_layer(3, 8, 3, padding=1))
+    torch.nn.Conv2d(3, 8, kernel_size=3, padding=1, bias=False)
+    >>> print(pytorch_layer(3, 8, 3, stride=2, padding="same", input_size=(224, 224)))
+    torch.nn.Sequential(
+        torch.nn.ZeroPad2d((0, 1, 0, 1)),  # TensorFlow's "same" for stride 2
+        torch.nn.Conv2d(3, 8, kernel_size=3, stride=2, bias=False),
+    )
+    """
+    check_groups(in_channels, out_channels, groups)
+    kernel_size, stride, dilation = _norm(kernel_size), _norm(stride), _norm(dilation)
+    args = [str(in_channels), str(out_channels), f"kernel_size={kernel_size}"]
+    pad_layer = None
+    if stride != 1:
+        args.append(f"stride={stride}")
+    if padding == "same" and stride != 1 and not transposed:
+        if input_size is None:
+            raise ValueError("padding='same' with stride > 1 needs input_size to spell out")
+        size = input_size if isinstance(input_size, (tuple, list)) else (input_size,) * 2
+        k = kernel_size if isinstance(kernel_size, tuple) else (kernel_size,) * 2
+        s = stride if isinstance(stride, tuple) else (stride,) * 2
+        d = dilation if isinstance(dilation, tuple) else (dilation,) * 2
+        pads = arithmetic.resolve_padding("same", size, k, s, d)
+        (top, bottom), (left, right) = pads
+        pad_layer = f"torch.nn.ZeroPad2d(({left}, {right}, {top}, {bottom}))"
+    elif padding not in (0, "valid"):
+        args.append(
+            f"padding={_norm(padding)!r}"
+            if isinstance(padding, str)
+            else f"padding={_norm(padding)}"
+        )
+    if transposed and output_padding:
+        args.append(f"output_padding={_norm(output_padding)}")
+    if groups != 1:
+        args.append(f"groups={groups}")
+    if dilation != 1:
+        args.append(f"dilation={dilation}")
+    args.append("bias=False")
+    name = "ConvTranspose2d" if transposed else "Conv2d"
+    layer = f"torch.nn.{name}({', '.join(args)})"
+    if pad_layer:
+        return (
+            "torch.nn.Sequential(\n"
+            f'    {pad_layer},  # TensorFlow\'s "same" for stride {_norm(stride)}\n'
+            f"    {layer},\n"
+            ")"
+        )
+    return layer
+
+
+def keras_layer(
+    in_channels,
+    out_channels,
+    kernel_size,
+    *,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups=1,
+    transposed=False,
+    output_padding=0,
+) -> str:
+    """TensorFlow/Keras code for the layer (channels-last input, no bias).
+
+    Examples
+    --------
+    >>> print(keras_layer(4, 8, 3, groups=4, padding="same"))
+    tf.keras.layers.DepthwiseConv2D(kernel_size=3, padding="same", depth_multiplier=2,
+    use_bias=False)
+    >>> print(keras_layer(3, 8, 3, padding=1))
+    tf.keras.Sequential([
+        tf.keras.layers.ZeroPadding2D(1),
+        tf.keras.layers.Conv2D(filters=8, kernel_size=3, padding="valid", use_bias=False),
+    ])
+    """
+    c_in, c_out, g = check_groups(in_channels, out_channels, groups)
+    kernel_size, stride, dilation = _norm(kernel_size), _norm(stride), _norm(dilation)
+    explicit = padding not in ("same", "valid", 0)
+    mode = "same" if padding == "same" else "valid"
+    common = [f"kernel_size={kernel_size}"]
+    if stride != 1:
+        common.append(f"strides={stride}")
+    common.append(f'padding="{mode}"')
+    notes = []
+    if dilation != 1:
+        common.append(f"dilation_rate={dilation}")
+        if stride != 1 and not transposed:
+            notes.append("# note: Keras refuses dilation_rate > 1 together with strides > 1")
+    if transposed:
+        if output_padding:
+            common.append(f"output_padding={_norm(output_padding)}")
+        if g != 1:
+            notes.append("# note: Keras's Conv2DTranspose has no groups")
+        layer = f"tf.keras.layers.Conv2DTranspose(filters={c_out}, {', '.join(common)}"
+    elif g == c_in and g > 1:
+        layer = (
+            f"tf.keras.layers.DepthwiseConv2D({', '.join(common)}, "
+            f"depth_multiplier={c_out // c_in}"
+        )
+    else:
+        extra = f", groups={g}" if g != 1 else ""
+        layer = f"tf.keras.layers.Conv2D(filters={c_out}, {', '.join(common)}{extra}"
+    layer += ", use_bias=False)"
+    lines = [*notes]
+    if explicit and not transposed:
+        lines += [
+            "tf.keras.Sequential([",
+            f"    tf.keras.layers.ZeroPadding2D({_norm(padding)}),",
+            f"    {layer},",
+            "])",
+        ]
+    elif explicit and transposed:
+        lines += [
+            "tf.keras.Sequential([",
+            f"    {layer},",
+            f"    tf.keras.layers.Cropping2D({_norm(padding)}),",
+            "])",
+        ]
+    else:
+        lines.append(layer)
+    return "\n".join(lines)

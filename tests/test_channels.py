@@ -1,0 +1,60 @@
+"""convnb.channels: group structure measured through convnb.conv, shuffle by its definition."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from conftest import asarray, to_np
+from probing import channel_dependence
+
+from convnb import channels
+
+GROUPINGS = [(4, 4, 1), (8, 8, 2), (8, 4, 4), (4, 8, 4), (6, 12, 3), (3, 6, 3), (5, 5, 5)]
+
+
+@pytest.mark.parametrize(("c_in", "c_out", "groups"), GROUPINGS)
+def test_connectivity_is_what_conv_mixes(c_in, c_out, groups):
+    assert np.array_equal(
+        np.array(channels.connectivity(c_in, c_out, groups)),
+        channel_dependence(c_in, c_out, groups),
+    )
+
+
+@pytest.mark.parametrize(("c_in", "c_out", "groups"), GROUPINGS)
+def test_input_channels_rows(c_in, c_out, groups):
+    mask = channel_dependence(c_in, c_out, groups)
+    for o in range(c_out):
+        assert list(channels.input_channels(o, c_in, c_out, groups)) == list(
+            np.nonzero(mask[o])[0]
+        )
+
+
+@pytest.mark.parametrize(("c", "g"), [(6, 2), (6, 3), (8, 4), (12, 3), (5, 1), (4, 4)])
+def test_channel_shuffle_is_reshape_transpose(xp, c, g):
+    x = np.arange(2 * c * 3).reshape(2, c, 3).astype(np.float64)
+    # ShuffleNet's definition, written out with NumPy
+    expected = x.reshape(2, g, c // g, 3).transpose(0, 2, 1, 3).reshape(2, c, 3)
+    got = channels.channel_shuffle(asarray(xp, x), g)
+    np.testing.assert_array_equal(to_np(got), expected)
+    assert channels.shuffle_permutation(c, g) == [int(v) for v in expected[0, :, 0] // 3]
+
+
+def test_shuffle_then_unshuffle_is_identity(xp):
+    x = asarray(xp, np.random.default_rng(0).standard_normal((1, 12, 2, 2)))
+    y = channels.channel_shuffle(channels.channel_shuffle(x, 3), 4)
+    np.testing.assert_array_equal(to_np(y), to_np(x))
+
+
+def test_errors(xp):
+    with pytest.raises(ValueError, match=r"^groups=4 does not divide in_channels=6$"):
+        channels.channel_shuffle(asarray(xp, np.ones((1, 6, 2))), 4)
+    with pytest.raises(
+        ValueError, match=re.escape("x must have shape (N, C, *spatial), got (6,)")
+    ):
+        channels.channel_shuffle(asarray(xp, np.ones(6)), 2)
+    with pytest.raises(ValueError, match=r"^out_channel=8 is not in 0\.\.7$"):
+        channels.input_channels(8, 8, 8, 2)
+    with pytest.raises(ValueError, match=r"^groups=0 must be positive$"):
+        channels.connectivity(4, 4, 0)
