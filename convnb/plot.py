@@ -865,20 +865,38 @@ def receptive_field(layers, *, input_size=None, axes=None):
 # --- static players ---------------------------------------------------------------------------
 
 _FRAME = re.compile(r"data:image/png;base64,([^\"]*)")
+_CDN_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>", re.S)
+_ICON = re.compile(r'<i class="fa fa-([a-z-]+)( fa-flip-horizontal)?"></i>')
+# matplotlib's player draws its buttons with Font Awesome icons fetched from a CDN; plain
+# characters need nothing from the network and look the same everywhere
+_GLYPHS = {
+    "minus": "\u2212",
+    "plus": "+",
+    "fast-backward": "|\u25c0\u25c0",
+    "step-backward": "|\u25c0",
+    "play reversed": "\u25c0",
+    "pause": "\u275a\u275a",
+    "play": "\u25b6",
+    "step-forward": "\u25b6|",
+    "fast-forward": "\u25b6\u25b6|",
+}
 
 
 def player(anim, *, colors: int = 48) -> str:
-    """A self-contained HTML player for ``anim``: ``anim.to_jshtml()`` with lighter frames.
+    """A self-contained HTML player for ``anim``: ``anim.to_jshtml()``, lighter and offline.
 
     Every frame is re-encoded as a PNG with a palette of ``colors`` colours (the book's
     pictures use a handful), which makes a page about 3 times lighter than matplotlib's
-    full-colour frames with no visible change. The player needs no kernel and no CDN.
+    full-colour frames with no visible change, and the buttons' icons, which matplotlib
+    loads from a CDN, become plain characters. The player needs no kernel and no network.
 
     Examples
     --------
     >>> html = player(animate(3, 2))
     >>> html.count("data:image/png;base64,")  # one frame per output of a 2x2 result
     4
+    >>> "http" in html
+    False
     """
     from PIL import Image  # matplotlib depends on Pillow
 
@@ -890,4 +908,9 @@ def player(anim, *, colors: int = 48) -> str:
         image.save(buffer, format="PNG", optimize=True)
         return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
-    return _FRAME.sub(lighter, anim.to_jshtml())
+    def glyph(match):
+        name = match.group(1) + (" reversed" if match.group(2) else "")
+        return f"<span>{_GLYPHS.get(name, name)}</span>"
+
+    html = _FRAME.sub(lighter, anim.to_jshtml())
+    return _ICON.sub(glyph, _CDN_LINK.sub("", html))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 
 import matplotlib
-import numpy as np
 import pytest
 
 # Figures are built, never shown, in unit tests. (Not through MPLBACKEND: that would leak
@@ -45,22 +44,9 @@ def xp(request):
     return importlib.import_module(request.param)
 
 
-def asarray(xp, a):
-    """A NumPy array (or nested list) as an array of library ``xp``, dtype kept."""
-    return xp.asarray(np.asarray(a))
-
-
-def to_np(a):
-    """Any library's array as a NumPy array, for comparisons."""
-    if isinstance(a, np.ndarray):
-        return a
-    if type(a).__module__.startswith("cupy"):
-        return a.get()
-    return np.from_dlpack(a)
-
-
-def tolerance(dtype):
-    """rtol/atol for comparing a result of this dtype against a float64 reference."""
-    if np.dtype(str(dtype).split(".")[-1]) in (np.float32, np.complex64):
-        return {"rtol": 1e-4, "atol": 1e-4}
-    return {"rtol": 1e-10, "atol": 1e-10}
+def pytest_addoption(parser):
+    parser.addoption(
+        "--book",
+        action="store_true",
+        help="build the book and test it as readers see it (tests/book; .ci/run does this)",
+    )

@@ -6,10 +6,11 @@ import re
 
 import numpy as np
 import pytest
-from conftest import asarray, to_np
-from probing import channel_dependence
 
 from convnb import channels
+
+from .backends import asarray, to_np
+from .probing import channel_dependence
 
 GROUPINGS = [(4, 4, 1), (8, 8, 2), (8, 4, 4), (4, 8, 4), (6, 12, 3), (3, 6, 3), (5, 5, 5)]
 

@@ -7,12 +7,13 @@ import re
 
 import numpy as np
 import pytest
-from conftest import asarray, to_np, tolerance
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import convnb
 from convnb import reference
+
+from .backends import asarray, to_np, tolerance
 
 RNG = np.random.default_rng(20261129)
 

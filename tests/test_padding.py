@@ -6,9 +6,10 @@ import re
 
 import numpy as np
 import pytest
-from conftest import asarray, to_np
 
 import convnb
+
+from .backends import asarray, to_np
 
 NUMPY_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 

@@ -6,12 +6,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import scipy.signal
-from conftest import asarray
-from probing import channel_dependence, dependence_2d
 
 import convnb
 from convnb import plot
 from convnb import signal as csignal
+
+from .backends import asarray
+from .probing import channel_dependence, dependence_2d
 
 RNG = np.random.default_rng(11)
 

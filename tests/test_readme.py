@@ -31,3 +31,10 @@ def test_readme_python_example_runs():
     namespace: dict = {}
     exec(compile(first, "README.md", "exec"), namespace)
     assert namespace["y"].shape == (8, 128, 28, 28)
+
+
+def test_github_workflows_run_the_same_commands():
+    build = next(line for line in _shell_lines() if "jupyter-book build" in line)
+    workflows = ROOT / ".github" / "workflows"
+    assert build in (workflows / "pages.yml").read_text()
+    assert "bash .ci/run" in (workflows / "tests.yml").read_text()

@@ -7,11 +7,12 @@ import re
 import numpy as np
 import pytest
 import scipy.signal
-from conftest import asarray, to_np, tolerance
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import convnb
+
+from .backends import asarray, to_np, tolerance
 
 RNG = np.random.default_rng(7)
 SHAPES = [

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from probing import dependence_2d, stack_paths_1d
 
 import convnb
 from convnb import windows
+
+from .probing import dependence_2d, stack_paths_1d
 
 CASES = [
     # size, kernel, stride, padding, dilation
