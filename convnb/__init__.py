@@ -6,30 +6,54 @@ This module is the map of the public API; the submodules hold one concept each:
 - :mod:`convnb.conv` -- ``conv`` and ``conv1d``/``conv2d``/``conv3d`` (PyTorch semantics)
 - :mod:`convnb.signal` -- ``convolve`` and ``correlate`` (``scipy.signal`` semantics)
 - :mod:`convnb.padding` -- ``pad`` in four modes, and the index map behind it
-- :mod:`convnb.arithmetic` -- output sizes and padding rules, on plain integers
+- :mod:`convnb.arithmetic` -- output sizes, padding rules, parameter and MAC counts and
+  receptive fields, on plain integers
+- :mod:`convnb.windows`, :mod:`convnb.channels` -- index maps: which samples and channels
+  each output reads (shared by the computation and the pictures); channel shuffle
+- :mod:`convnb.im2col` -- convolution as one matrix product
+- :mod:`convnb.frameworks` -- the same layer as PyTorch and Keras code
 - :mod:`convnb.reference` -- the definitions as plain NumPy loops (the test oracle)
 - :mod:`convnb.plot`, :mod:`convnb.widgets` -- pictures and explorers for the book
   (import them explicitly; they need matplotlib and ipywidgets)
 """
 
 from ._backend import to_numpy
-from .arithmetic import conv_output_size, resolve_padding, same_padding
-from .conv import conv, conv1d, conv2d, conv3d
+from .arithmetic import (
+    conv_output_size,
+    conv_transpose_output_size,
+    count_macs,
+    count_params,
+    receptive_field,
+    resolve_padding,
+    same_padding,
+)
+from .channels import block_diagonal, channel_shuffle, channel_unshuffle
+from .conv import conv, conv1d, conv2d, conv3d, pointwise_conv
+from .im2col import im2col
 from .padding import pad, pad_indices
 from .signal import convolve, correlate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "block_diagonal",
+    "channel_shuffle",
+    "channel_unshuffle",
     "conv",
     "conv1d",
     "conv2d",
     "conv3d",
     "conv_output_size",
+    "conv_transpose_output_size",
     "convolve",
     "correlate",
+    "count_macs",
+    "count_params",
+    "im2col",
     "pad",
     "pad_indices",
+    "pointwise_conv",
+    "receptive_field",
     "resolve_padding",
     "same_padding",
     "to_numpy",

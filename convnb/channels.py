@@ -12,9 +12,18 @@ grouped layer mixes information across them: output channel ``j`` is input chann
 
 from __future__ import annotations
 
+from array_api_compat import device as _device
+
 from ._backend import as_int, check_groups, namespace
 
-__all__ = ["channel_shuffle", "connectivity", "input_channels", "shuffle_permutation"]
+__all__ = [
+    "block_diagonal",
+    "channel_shuffle",
+    "channel_unshuffle",
+    "connectivity",
+    "input_channels",
+    "shuffle_permutation",
+]
 
 
 def input_channels(out_channel, in_channels, out_channels, groups=1) -> range:
@@ -97,3 +106,56 @@ def channel_shuffle(x, groups):
     y = xp.reshape(x, (n, g, c // g, *rest))
     y = xp.permute_dims(y, (0, 2, 1, *range(3, 3 + len(rest))))
     return xp.reshape(y, (n, c, *rest))
+
+
+def channel_unshuffle(x, groups):
+    """The inverse of :func:`channel_shuffle`: ``channel_unshuffle(channel_shuffle(x, g), g)``
+    is ``x``. It is itself a shuffle, with ``C / groups`` groups.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(6).reshape(1, 6, 1)
+    >>> channel_unshuffle(channel_shuffle(x, 3), 3)[0, :, 0]
+    array([0, 1, 2, 3, 4, 5])
+    """
+    namespace(x, names=["x"])
+    if x.ndim < 2:
+        raise ValueError(f"x must have shape (N, C, *spatial), got {tuple(x.shape)}")
+    c = x.shape[1]
+    _, _, g = check_groups(c, c, groups)
+    return channel_shuffle(x, c // g)
+
+
+def block_diagonal(weight, groups):
+    """The dense weight that a grouped convolution's weight stands for.
+
+    A grouped convolution with weight ``(C_out, C_in / groups, *kernel)`` computes exactly
+    what a dense convolution (``groups=1``) computes with this ``(C_out, C_in, *kernel)``
+    weight: each group's block on the diagonal, zeros everywhere else.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = np.arange(1.0, 5.0).reshape(4, 1, 1)  # 4 outputs, 2 groups of 2 -> 2 inputs
+    >>> block_diagonal(w.reshape(4, 1, 1), groups=2)[:, :, 0]
+    array([[1., 0.],
+           [2., 0.],
+           [0., 3.],
+           [0., 4.]])
+    """
+    xp = namespace(weight, names=["weight"])
+    if weight.ndim < 2:
+        raise ValueError(
+            f"weight must have shape (C_out, C_in/groups, *kernel), got {tuple(weight.shape)}"
+        )
+    c_out, per_in = weight.shape[:2]
+    _, _, g = check_groups(per_in * as_int(groups, "groups"), c_out, groups)
+    per_out = c_out // g
+    dense = xp.zeros(
+        (c_out, per_in * g, *weight.shape[2:]), dtype=weight.dtype, device=_device(weight)
+    )
+    for k in range(g):
+        rows = slice(k * per_out, (k + 1) * per_out)
+        dense[rows, k * per_in : (k + 1) * per_in, ...] = weight[rows, ...]
+    return dense

@@ -22,7 +22,7 @@ from ._backend import check_dtype, check_groups, namespace, positive_ints, resul
 from .padding import check_mode, pad
 from .windows import tap_slices
 
-__all__ = ["conv", "conv1d", "conv2d", "conv3d"]
+__all__ = ["conv", "conv1d", "conv2d", "conv3d", "pointwise_conv"]
 
 _FLOATING = ("real floating", "complex floating")
 
@@ -175,6 +175,52 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
     if bias is not None:
         y = y + xp.reshape(xp.astype(bias, dtype, copy=False), (c_out,) + (1,) * nd)
     return y[0, ...] if unbatched else y
+
+
+def pointwise_conv(x, weight, bias=None, *, groups=1):
+    """Pointwise (1x1) convolution: at every position, a matrix product over channels.
+
+    Parameters
+    ----------
+    x : array, shape (N, C_in, *spatial)
+        Input with 1 to 3 spatial dimensions.
+    weight : array, shape (C_out, C_in // groups) or (C_out, C_in // groups, 1, ..., 1)
+        The channel-mixing matrix (or matrices, one per group).
+    bias : array, shape (C_out,), optional
+    groups : int, default 1
+        As in :func:`conv` (ShuffleNet's "pointwise group convolution").
+
+    Returns
+    -------
+    array, shape (N, C_out, *spatial)
+        ``y[n, :, p] = weight @ x[n, :, p] + bias`` at every position ``p`` (for
+        ``groups=1``). This is :func:`conv` with a kernel of size 1 in every dimension: one
+        implementation, so every check and backend of :func:`conv` applies.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(6.0).reshape(1, 2, 3)   # 2 channels, 3 positions
+    >>> w = np.array([[1.0, 1.0], [1.0, -1.0]])  # sum and difference of the channels
+    >>> pointwise_conv(x, w)
+    array([[[ 3.,  5.,  7.],
+            [-3., -3., -3.]]])
+    """
+    namespace(x, weight, bias, names=["x", "weight", "bias"])
+    nd = x.ndim - 2
+    if nd not in (1, 2, 3):
+        raise ValueError(
+            f"x must have shape (N, C_in, *spatial) with 1 to 3 spatial dimensions, "
+            f"got shape {tuple(x.shape)}"
+        )
+    if weight.ndim == 2:
+        weight = weight[(..., *([None] * nd))]
+    elif tuple(weight.shape[2:]) != (1,) * nd:
+        raise ValueError(
+            f"a pointwise weight must be (C_out, C_in/groups) or have a 1x1 kernel, "
+            f"got shape {tuple(weight.shape)}"
+        )
+    return conv(x, weight, bias, groups=groups)
 
 
 def _fixed_rank(nd):

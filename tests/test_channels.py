@@ -7,7 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from convnb import channels
+import convnb
+from convnb import channels, reference
 
 from .backends import asarray, to_np
 from .probing import channel_dependence
@@ -59,3 +60,29 @@ def test_errors(xp):
         channels.input_channels(8, 8, 8, 2)
     with pytest.raises(ValueError, match=r"^groups=0 must be positive$"):
         channels.connectivity(4, 4, 0)
+
+
+@pytest.mark.parametrize(("c", "g"), [(6, 2), (6, 3), (12, 4), (5, 5)])
+def test_unshuffle_inverts_shuffle(xp, c, g):
+    x = asarray(xp, np.random.default_rng(1).standard_normal((2, c, 3)))
+    np.testing.assert_array_equal(
+        to_np(channels.channel_unshuffle(channels.channel_shuffle(x, g), g)), to_np(x)
+    )
+    np.testing.assert_array_equal(
+        to_np(channels.channel_shuffle(channels.channel_unshuffle(x, g), g)), to_np(x)
+    )
+
+
+@pytest.mark.parametrize(("c_in", "c_out", "groups"), [(4, 6, 2), (6, 6, 3), (4, 8, 4), (3, 3, 1)])
+def test_block_diagonal_weight_gives_the_grouped_convolution(xp, c_in, c_out, groups):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((2, c_in, 5, 5))
+    w = rng.standard_normal((c_out, c_in // groups, 3, 3))
+    dense = channels.block_diagonal(asarray(xp, w), groups)
+    assert dense.shape == (c_out, c_in, 3, 3)
+    got = convnb.conv(asarray(xp, x), dense, padding=1)
+    want = reference.conv(x, w, padding=1, groups=groups)
+    np.testing.assert_allclose(to_np(got), want, rtol=1e-10, atol=1e-10)
+    # and the zeros are exactly where no weight exists
+    mask = channel_dependence(c_in, c_out, groups)
+    assert np.array_equal(np.any(to_np(dense) != 0, axis=(2, 3)), mask)

@@ -357,3 +357,43 @@ def test_mixing_array_libraries_is_a_type_error():
         convnb.conv(x, array_api_strict.asarray(w))
     with pytest.raises(TypeError, match=r"^weight must be an array \(NumPy, CuPy .*got list$"):
         convnb.conv(x, w.tolist())
+
+
+# --- pointwise ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("nd", [1, 2, 3])
+@pytest.mark.parametrize("groups", [1, 2])
+def test_pointwise_is_a_matrix_product_at_every_position(xp, nd, groups):
+    x = RNG.standard_normal((2, 4) + (3,) * nd)
+    w = RNG.standard_normal((6, 4 // groups))
+    b = RNG.standard_normal(6)
+    y = convnb.pointwise_conv(asarray(xp, x), asarray(xp, w), asarray(xp, b), groups=groups)
+    dense = np.zeros((6, 4))
+    for g in range(groups):  # the block-diagonal matrix, written out here
+        dense[g * 6 // groups : (g + 1) * 6 // groups, g * 4 // groups : (g + 1) * 4 // groups] = (
+            w[g * 6 // groups : (g + 1) * 6 // groups]
+        )
+    want = np.einsum("oc,nc...->no...", dense, x) + b.reshape((6,) + (1,) * nd)
+    np.testing.assert_allclose(to_np(y), want, rtol=1e-10, atol=1e-10)
+    w4 = asarray(xp, w.reshape(6, 4 // groups, *(1,) * nd))
+    np.testing.assert_allclose(
+        to_np(convnb.pointwise_conv(asarray(xp, x), w4, groups=groups))
+        + b.reshape((6,) + (1,) * nd),
+        want,
+        rtol=1e-10,
+        atol=1e-10,
+    )
+
+
+def test_pointwise_errors(xp):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "a pointwise weight must be (C_out, C_in/groups) or have a 1x1 kernel, "
+            "got shape (6, 4, 3, 3)"
+        ),
+    ):
+        convnb.pointwise_conv(
+            asarray(xp, np.ones((1, 4, 5, 5))), asarray(xp, np.ones((6, 4, 3, 3)))
+        )
