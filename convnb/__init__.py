@@ -11,6 +11,9 @@ This module is the map of the public API; the submodules hold one concept each:
 - :mod:`convnb.windows`, :mod:`convnb.channels` -- index maps: which samples and channels
   each output reads (shared by the computation and the pictures); channel shuffle
 - :mod:`convnb.im2col` -- convolution as one matrix product
+- :mod:`convnb.depthwise` -- depthwise and depthwise-separable convolution (1-3 D)
+- :mod:`convnb.separable` -- spatially separable kernels: the SVD split and the two passes
+- :mod:`convnb.layouts` -- weight layouts of PyTorch and TensorFlow, converted
 - :mod:`convnb.frameworks` -- the same layer as PyTorch and Keras code
 - :mod:`convnb.reference` -- the definitions as plain NumPy loops (the test oracle)
 - :mod:`convnb.plot`, :mod:`convnb.widgets` -- pictures and explorers for the book
@@ -29,8 +32,17 @@ from .arithmetic import (
 )
 from .channels import block_diagonal, channel_shuffle, channel_unshuffle
 from .conv import conv, conv1d, conv2d, conv3d, pointwise_conv
+from .depthwise import (
+    depthwise_conv,
+    depthwise_conv2d,
+    depthwise_conv3d,
+    separable_conv,
+    separable_conv2d,
+    separable_conv3d,
+)
 from .im2col import im2col
 from .padding import pad, pad_indices
+from .separable import separate, spatially_separable_conv2d
 from .signal import convolve, correlate
 
 __version__ = "0.1.0"
@@ -49,6 +61,9 @@ __all__ = [
     "correlate",
     "count_macs",
     "count_params",
+    "depthwise_conv",
+    "depthwise_conv2d",
+    "depthwise_conv3d",
     "im2col",
     "pad",
     "pad_indices",
@@ -56,5 +71,10 @@ __all__ = [
     "receptive_field",
     "resolve_padding",
     "same_padding",
+    "separable_conv",
+    "separable_conv2d",
+    "separable_conv3d",
+    "separate",
+    "spatially_separable_conv2d",
     "to_numpy",
 ]

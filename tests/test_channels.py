@@ -86,3 +86,11 @@ def test_block_diagonal_weight_gives_the_grouped_convolution(xp, c_in, c_out, gr
     # and the zeros are exactly where no weight exists
     mask = channel_dependence(c_in, c_out, groups)
     assert np.array_equal(np.any(to_np(dense) != 0, axis=(2, 3)), mask)
+
+
+def test_channel_shuffle_matches_torch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(3).standard_normal((2, 12, 3, 3))
+    for g in (2, 3, 4, 6):
+        want = torch.nn.ChannelShuffle(g)(torch.from_numpy(x)).numpy()
+        np.testing.assert_array_equal(channels.channel_shuffle(x, g), want)
