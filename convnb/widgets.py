@@ -72,6 +72,16 @@ PRESETS = {
         dilation=1,
         groups=4,
     ),
+    "separable": dict(
+        input_size=5,
+        channels=4,
+        multiplier=4,
+        kernel_size=3,
+        stride=1,
+        padding=1,
+        dilation=1,
+        groups=4,
+    ),
     "dilated": dict(
         input_size=9,
         channels=1,
