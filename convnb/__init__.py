@@ -10,7 +10,10 @@ This module is the map of the public API; the submodules hold one concept each:
   receptive fields, on plain integers
 - :mod:`convnb.windows`, :mod:`convnb.channels` -- index maps: which samples and channels
   each output reads (shared by the computation and the pictures); channel shuffle
+- :mod:`convnb.transpose` -- transposed convolution (1-3 D)
+- :mod:`convnb.gradients` -- the backward pass of ``conv``
 - :mod:`convnb.im2col` -- convolution as one matrix product
+- :mod:`convnb.resample` -- zero insertion, dilated kernels, upsampling, pixel shuffle
 - :mod:`convnb.depthwise` -- depthwise and depthwise-separable convolution (1-3 D)
 - :mod:`convnb.separable` -- spatially separable kernels: the SVD split and the two passes
 - :mod:`convnb.layouts` -- weight layouts of PyTorch and TensorFlow, converted
@@ -40,10 +43,19 @@ from .depthwise import (
     separable_conv2d,
     separable_conv3d,
 )
+from .gradients import conv_grad_input, conv_grad_weight
 from .im2col import im2col
 from .padding import pad, pad_indices
+from .resample import (
+    dilate_kernel,
+    insert_zeros,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample_nearest,
+)
 from .separable import separate, spatially_separable_conv2d
 from .signal import convolve, correlate
+from .transpose import conv_transpose, conv_transpose1d, conv_transpose2d, conv_transpose3d
 
 __version__ = "0.1.0"
 
@@ -55,7 +67,13 @@ __all__ = [
     "conv1d",
     "conv2d",
     "conv3d",
+    "conv_grad_input",
+    "conv_grad_weight",
     "conv_output_size",
+    "conv_transpose",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
     "conv_transpose_output_size",
     "convolve",
     "correlate",
@@ -64,9 +82,13 @@ __all__ = [
     "depthwise_conv",
     "depthwise_conv2d",
     "depthwise_conv3d",
+    "dilate_kernel",
     "im2col",
+    "insert_zeros",
     "pad",
     "pad_indices",
+    "pixel_shuffle",
+    "pixel_unshuffle",
     "pointwise_conv",
     "receptive_field",
     "resolve_padding",
@@ -77,4 +99,5 @@ __all__ = [
     "separate",
     "spatially_separable_conv2d",
     "to_numpy",
+    "upsample_nearest",
 ]

@@ -25,7 +25,7 @@ from array_api_compat import device as _device
 
 from ._backend import namespace
 
-__all__ = ["PADDING_MODES", "pad", "pad_indices"]
+__all__ = ["PADDING_MODES", "pad", "pad_adjoint", "pad_indices"]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -145,3 +145,50 @@ def _pad_zeros(xp, x, axis, before, after):
             shape[axis] = width
             parts.append(xp.zeros(tuple(shape), dtype=x.dtype, device=_device(x)))
     return xp.concat(parts, axis=axis)
+
+
+def pad_adjoint(g, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
+    """The adjoint (transpose) of :func:`pad`: fold a padded array back onto the original.
+
+    Every padded position adds its value to the input sample it copies
+    (:func:`pad_indices`); zeros padding simply drops the border. This is how a gradient
+    flows back through padding: ``<pad(x), g> == <x, pad_adjoint(g)>`` for all ``x``, ``g``.
+
+    Parameters
+    ----------
+    g : array
+        An array with the shape of a padded array.
+    pad_width : sequence of (int, int)
+        The padding that was applied to the trailing axes.
+    mode : {"zeros", "reflect", "replicate", "circular"}
+
+    Returns
+    -------
+    array
+        The shape before padding.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pad_adjoint(np.arange(6.0), [(1, 2)], mode="replicate")  # 0+1, 2, 3+4+5
+    array([ 1.,  2., 12.])
+    """
+    xp = namespace(g, names=["g"])
+    check_mode(mode)
+    pad_width = [tuple(p) for p in pad_width]
+    first = g.ndim - len(pad_width)
+    for axis, (before, after) in enumerate(pad_width, start=first):
+        if before == 0 and after == 0:
+            continue
+        n = g.shape[axis] - before - after
+        if mode == "zeros":
+            index = [slice(None)] * g.ndim
+            index[axis] = slice(before, before + n)
+            g = g[tuple(index)]
+            continue
+        rows = pad_indices(n, before, after, mode)
+        fold = [[1.0 if src == col else 0.0 for col in range(n)] for src in rows]
+        fold = xp.asarray(fold, dtype=g.dtype, device=_device(g))  # (padded, n)
+        moved = xp.moveaxis(g, axis, -1)
+        g = xp.moveaxis(moved @ fold, -1, axis)
+    return g

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["conv", "convolve1d", "correlate1d"]
+__all__ = ["conv", "conv_transpose", "convolve1d", "correlate1d"]
 
 _NUMPY_PAD_MODE = {
     "zeros": "constant",
@@ -127,4 +127,54 @@ def conv(
                 out[(n, o, *pos)] = np.sum(xpad[(n, channels, *window)] * weight[o])
             if bias is not None:
                 out[n, o] += bias[o]
+    return out
+
+
+def conv_transpose(
+    x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """Transposed convolution by its definition: scatter, then trim.
+
+    Same arguments and shapes as :func:`convnb.conv_transpose` (``x`` with a batch axis).
+    Every input sample, times the kernel, is added onto the output at its stride position:
+
+        full[n, o, p * stride + t * dilation] += x[n, c, p] * weight[c, o_in_group, t]
+
+    and ``padding`` samples are then trimmed from both ends (``output_padding`` more kept at
+    the end).
+
+    Examples
+    --------
+    >>> conv_transpose(np.array([[[1.0, 2.0]]]), np.array([[[1.0, 10.0, 100.0]]]), stride=2)
+    array([[[  1.,  10., 102.,  20., 200.]]])
+    """
+    x, weight = np.asarray(x), np.asarray(weight)
+    nd = weight.ndim - 2
+    stride = (stride,) * nd if np.isscalar(stride) else tuple(stride)
+    dilation = (dilation,) * nd if np.isscalar(dilation) else tuple(dilation)
+    padding = (padding,) * nd if np.isscalar(padding) else tuple(padding)
+    output_padding = (
+        (output_padding,) * nd if np.isscalar(output_padding) else tuple(output_padding)
+    )
+    n_batch, c_in = x.shape[:2]
+    in_per_group = c_in // groups
+    out_per_group = weight.shape[1]
+    kernel = weight.shape[2:]
+    full_size = [
+        (i - 1) * s + d * (k - 1) + 1 + op
+        for i, s, d, k, op in zip(x.shape[2:], stride, dilation, kernel, output_padding)
+    ]
+    full = np.zeros((n_batch, out_per_group * groups, *full_size), dtype=np.result_type(x, weight))
+    for n in range(n_batch):
+        for c in range(c_in):
+            g = c // in_per_group
+            for p in np.ndindex(*x.shape[2:]):
+                for t in np.ndindex(*kernel):
+                    q = tuple(pi * s + ti * d for pi, s, ti, d in zip(p, stride, t, dilation))
+                    for o in range(out_per_group):
+                        full[(n, g * out_per_group + o, *q)] += x[(n, c, *p)] * weight[(c, o, *t)]
+    trim = tuple(slice(p, f - p) for p, f in zip(padding, full_size))
+    out = full[(slice(None), slice(None), *trim)]
+    if bias is not None:
+        out = out + np.asarray(bias).reshape((-1,) + (1,) * nd)
     return out

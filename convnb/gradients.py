@@ -1,0 +1,200 @@
+"""The backward pass of :func:`convnb.conv`: gradients with respect to input and weight.
+
+For ``y = conv(x, w, b, stride=s, padding=p, dilation=d, groups=g)`` and an upstream
+gradient ``grad_y`` (the derivative of a scalar loss with respect to ``y``):
+
+* the gradient with respect to ``x`` is a **transposed convolution** of ``grad_y`` with the
+  same weight and arguments, trimmed to the input's size (then folded back through the
+  padding, for padding modes other than zeros);
+* the gradient with respect to ``w`` correlates ``grad_y`` with the padded input, tap by tap;
+* the gradient with respect to ``b`` is ``grad_y`` summed over the batch and all positions.
+
+Shapes as in :mod:`convnb.conv`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from . import arithmetic
+from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
+from .padding import check_mode, pad, pad_adjoint
+from .transpose import scatter
+from .windows import tap_slices
+
+__all__ = ["conv_grad_input", "conv_grad_weight"]
+
+_FLOATING = ("real floating", "complex floating")
+
+
+def _geometry(input_shape, kernel, stride, padding, dilation):
+    nd = len(kernel)
+    spatial = tuple(input_shape[2:])
+    if len(spatial) != nd:
+        raise ValueError(f"input_shape={tuple(input_shape)} does not match a {nd}-D kernel")
+    stride = positive_ints(stride, nd, "stride")
+    dilation = positive_ints(dilation, nd, "dilation")
+    pads = arithmetic.resolve_padding(padding, spatial, kernel, stride, dilation)
+    out = tuple(
+        arithmetic.conv_output_size(*a)
+        for a in zip(spatial, kernel, stride, pads, dilation, strict=True)
+    )
+    return spatial, stride, dilation, pads, out
+
+
+def conv_grad_input(
+    grad_output,
+    weight,
+    input_shape,
+    *,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups=1,
+    padding_mode="zeros",
+):
+    """Gradient of :func:`convnb.conv` with respect to its input.
+
+    Parameters
+    ----------
+    grad_output : array, shape (N, C_out, *out)
+        Gradient of the loss with respect to the convolution's output.
+    weight : array, shape (C_out, C_in // groups, *kernel)
+        The convolution's weight.
+    input_shape : tuple of int
+        ``(N, C_in, *spatial)``, the shape of the convolution's input.
+    stride, padding, dilation, groups, padding_mode
+        The convolution's arguments.
+
+    Returns
+    -------
+    array, shape input_shape
+        ``conv_transpose(grad_output, weight, stride, padding, output_padding, groups,
+        dilation)`` with the ``output_padding`` that restores ``input_shape``: the gradient
+        *is* a transposed convolution. (Asymmetric padding, such as ``"same"`` with an even
+        total, trims unequally; other padding modes fold the border back with
+        :func:`convnb.padding.pad_adjoint`.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w = np.ones((1, 1, 3))
+    >>> conv_grad_input(np.ones((1, 1, 3)), w, (1, 1, 5))  # how often conv reads each sample
+    array([[[1., 2., 3., 2., 1.]]])
+    """
+    xp = namespace(grad_output, weight, names=["grad_output", "weight"])
+    check_dtype(xp, grad_output, "grad_output", _FLOATING)
+    check_dtype(xp, weight, "weight", _FLOATING)
+    check_mode(padding_mode)
+    kernel = tuple(weight.shape[2:])
+    spatial, stride, dilation, pads, out = _geometry(
+        input_shape, kernel, stride, padding, dilation
+    )
+    expected = (input_shape[0], weight.shape[0], *out)
+    if tuple(grad_output.shape) != expected:
+        raise ValueError(
+            f"grad_output must have the shape of the convolution's output {expected}, "
+            f"got {tuple(grad_output.shape)}"
+        )
+    c_in = input_shape[1]
+    check_groups(c_in, weight.shape[0], groups)
+    # weight (C_out, C_in/g, *k) is the (C_in', C_out'/g, *k) weight of the transposed conv
+    # from C_out channels back to C_in
+    if padding_mode == "zeros":
+        return scatter(
+            xp,
+            grad_output,
+            weight,
+            None,
+            stride,
+            dilation,
+            groups,
+            start=tuple(b for b, _ in pads),
+            size=spatial,
+        )
+    padded = tuple(i + b + a for i, (b, a) in zip(spatial, pads, strict=True))
+    grad_padded = scatter(
+        xp,
+        grad_output,
+        weight,
+        None,
+        stride,
+        dilation,
+        groups,
+        start=(0,) * len(spatial),
+        size=padded,
+    )
+    return pad_adjoint(grad_padded, pads, mode=padding_mode)
+
+
+def conv_grad_weight(
+    x,
+    grad_output,
+    weight_shape,
+    *,
+    stride=1,
+    padding=0,
+    dilation=1,
+    groups=1,
+    padding_mode="zeros",
+):
+    """Gradient of :func:`convnb.conv` with respect to its weight.
+
+    Parameters
+    ----------
+    x : array, shape (N, C_in, *spatial)
+        The convolution's input.
+    grad_output : array, shape (N, C_out, *out)
+        Gradient of the loss with respect to the convolution's output.
+    weight_shape : tuple of int
+        ``(C_out, C_in // groups, *kernel)``.
+    stride, padding, dilation, groups, padding_mode
+        The convolution's arguments.
+
+    Returns
+    -------
+    array, shape weight_shape
+        ``dL/dw[o, c, t] = sum_{n, p} grad_output[n, o, p] * x_pad[n, g*C_in/groups + c,
+        p*s + t*d]``: a correlation of the input with the output gradient, one matrix
+        product per kernel tap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(5.0).reshape(1, 1, 5)
+    >>> conv_grad_weight(x, np.ones((1, 1, 3)), (1, 1, 3))  # sum of the samples each tap saw
+    array([[[3., 6., 9.]]])
+    """
+    xp = namespace(x, grad_output, names=["x", "grad_output"])
+    check_dtype(xp, x, "x", _FLOATING)
+    check_dtype(xp, grad_output, "grad_output", _FLOATING)
+    check_mode(padding_mode)
+    weight_shape = tuple(weight_shape)
+    kernel = weight_shape[2:]
+    _, stride, dilation, pads, out = _geometry(tuple(x.shape), kernel, stride, padding, dilation)
+    n_batch, c_in = x.shape[:2]
+    c_out = weight_shape[0]
+    _, _, groups = check_groups(c_in, c_out, groups)
+    if weight_shape[1] * groups != c_in:
+        raise ValueError(
+            f"weight_shape={weight_shape} does not fit {c_in} input channels in {groups} groups"
+        )
+    expected = (n_batch, c_out, *out)
+    if tuple(grad_output.shape) != expected:
+        raise ValueError(
+            f"grad_output must have the shape of the convolution's output {expected}, "
+            f"got {tuple(grad_output.shape)}"
+        )
+    dtype = result_dtype(xp, x=x, grad_output=grad_output)
+    n_in, n_out = c_in // groups, c_out // groups
+    xpad = xp.astype(pad(x, pads, mode=padding_mode), dtype, copy=False)
+    g = xp.reshape(
+        xp.astype(grad_output, dtype, copy=False), (n_batch, groups, n_out, math.prod(out))
+    )
+    taps = []
+    for window in tap_slices(kernel, stride, dilation, out):
+        patch = xp.reshape(xpad[(..., *window)], (n_batch, groups, n_in, math.prod(out)))
+        # (N, G, O/G, P) @ (N, G, P, C/G) summed over N -> (G, O/G, C/G)
+        taps.append(xp.sum(g @ xp.permute_dims(patch, (0, 1, 3, 2)), axis=0))
+    grad = xp.stack(taps, axis=-1)  # (G, O/G, C/G, K)
+    return xp.reshape(grad, weight_shape)
