@@ -37,7 +37,9 @@ def _configure(app, config):
     config.nb_ipywidgets_js = {
         "vendor/require.js": {},
         "vendor/widgets-paths.js": {},
-        "vendor/html-manager/embed-amd.js": {"data-jupyter-widgets-cdn-only": ""},
+        "vendor/npm/@jupyter-widgets/html-manager/dist/embed-amd.js": {
+            "data-jupyter-widgets-cdn-only": ""
+        },
     }
 
 

@@ -43,7 +43,7 @@ from .depthwise import (
     separable_conv2d,
     separable_conv3d,
 )
-from .gradients import conv_grad_input, conv_grad_weight
+from .gradients import conv_grad_input, conv_grad_weight, receptive_field_by_gradient
 from .im2col import im2col
 from .padding import pad, pad_indices
 from .resample import (
@@ -91,6 +91,7 @@ __all__ = [
     "pixel_unshuffle",
     "pointwise_conv",
     "receptive_field",
+    "receptive_field_by_gradient",
     "resolve_padding",
     "same_padding",
     "separable_conv",

@@ -22,7 +22,7 @@ from .padding import check_mode, pad, pad_adjoint
 from .transpose import scatter
 from .windows import tap_slices
 
-__all__ = ["conv_grad_input", "conv_grad_weight"]
+__all__ = ["conv_grad_input", "conv_grad_weight", "receptive_field_by_gradient"]
 
 _FLOATING = ("real floating", "complex floating")
 
@@ -198,3 +198,60 @@ def conv_grad_weight(
         taps.append(xp.sum(g @ xp.permute_dims(patch, (0, 1, 3, 2)), axis=0))
     grad = xp.stack(taps, axis=-1)  # (G, O/G, C/G, K)
     return xp.reshape(grad, weight_shape)
+
+
+def receptive_field_by_gradient(layers, input_size, position):
+    """Measure what one output of a stack of layers sees: backpropagate its gradient.
+
+    Builds a single-channel stack of the given layers with all-ones kernels (NumPy, float64),
+    and sends a gradient of 1 at ``position`` of the last output back to the input with
+    :func:`conv_grad_input`, layer by layer. The result is the derivative of that output
+    with respect to every input sample: non-zero exactly on its receptive field, and equal
+    to the number of paths from each input sample (holes, where dilated layers skip
+    samples, are zero).
+
+    Parameters
+    ----------
+    layers : sequence of mappings
+        ``kernel_size`` and optionally ``stride``, ``padding``, ``dilation`` (ints, the same
+        along every dimension), as for :func:`convnb.arithmetic.receptive_field`.
+    input_size : tuple of int
+        Spatial size of the input (1 to 3 dimensions).
+    position : tuple of int
+        Position of the output in the last layer.
+
+    Returns
+    -------
+    numpy.ndarray, shape input_size
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = receptive_field_by_gradient([{"kernel_size": 3}, {"kernel_size": 3}], (7,), (1,))
+    >>> g
+    array([0., 1., 2., 3., 2., 1., 0.])
+    """
+    import numpy as np
+
+    input_size, position = tuple(input_size), tuple(position)
+    nd = len(input_size)
+    shapes = [(1, 1, *input_size)]
+    args = []
+    for n, layer in enumerate(layers):
+        unknown = set(layer) - {"kernel_size", "stride", "padding", "dilation"}
+        if unknown:
+            raise ValueError(f"layers[{n}] has unknown keys {sorted(unknown)}")
+        kwargs = {
+            "stride": layer.get("stride", 1),
+            "padding": layer.get("padding", 0),
+            "dilation": layer.get("dilation", 1),
+        }
+        weight = np.ones((1, 1) + (layer["kernel_size"],) * nd)
+        *_, out = _geometry(shapes[-1], weight.shape[2:], **kwargs)
+        args.append((weight, kwargs))
+        shapes.append((1, 1, *out))
+    grad = np.zeros(shapes[-1])
+    grad[(0, 0, *position)] = 1.0
+    for (weight, kwargs), shape in zip(reversed(args), reversed(shapes[:-1]), strict=True):
+        grad = conv_grad_input(grad, weight, shape, **kwargs)
+    return grad[0, 0]

@@ -43,6 +43,7 @@ __all__ = [
     "channel_picture",
     "channel_shuffle",
     "connectivity",
+    "heatmaps",
     "player",
     "receptive_field",
     "sliding_kernel",
@@ -859,6 +860,47 @@ def receptive_field(layers, *, input_size=None, axes=None):
             f"(this layer's kernel spans {span}×{span})",
             fontsize=9,
         )
+    return axes
+
+
+# --- maps of values ------------------------------------------------------------------------
+
+
+def heatmaps(images, titles, *, axes=None, cmap="viridis"):
+    """A row of 2-D arrays drawn side by side, each with its title and its value range.
+
+    For comparing what different layers do to the same input (for example the
+    checkerboard of a transposed convolution against its remedies).
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> axes = heatmaps([np.eye(3), np.ones((3, 3))], ["identity", "ones"])
+    >>> [ax.get_title().splitlines()[0] for ax in axes]
+    ['identity', 'ones']
+    >>> plt.close(axes[0].figure)
+    """
+    images = [np.asarray(to_numpy(a)) for a in images]
+    if len(images) != len(titles):
+        raise ValueError(f"got {len(images)} images but {len(titles)} titles")
+    if axes is None:
+        _, axes = plt.subplots(
+            1, len(images), figsize=(3.2 * len(images), 3.4), layout="constrained", squeeze=False
+        )
+        axes = list(axes[0])
+    for ax, image, title in zip(axes, images, titles):
+        if image.ndim != 2:
+            raise ValueError(f"heatmaps draws 2-D arrays, got shape {image.shape}")
+        ax.clear()
+        shown = ax.imshow(image, cmap=cmap, interpolation="nearest")
+        ax.set_title(f"{title}\nmin {image.min():.3g}, max {image.max():.3g}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.figure.colorbar(shown, ax=ax, shrink=0.7)
     return axes
 
 

@@ -55,11 +55,17 @@ def main() -> int:
     requirejs = _unpack(PACKAGES["requirejs"], downloads)
     shutil.copy(requirejs / "require.js", STATIC / "require.js")
     manager = _unpack(PACKAGES["html-manager"], downloads)
+    # the CDN's layout: the manager resolves its fonts and chunks relative to the module
+    # paths of @jupyter-widgets/html-manager/dist and of @jupyter-widgets/<module>
+    widgets = STATIC / "npm" / "@jupyter-widgets"
     shutil.copytree(
         manager / "dist",
-        STATIC / "html-manager",
+        widgets / "html-manager" / "dist",
         ignore=shutil.ignore_patterns("*.map", "embed.js", "libembed-amd.js"),
     )
+    for font in (manager / "dist").iterdir():
+        if font.suffix in (".woff", ".woff2", ".ttf", ".eot", ".svg"):
+            shutil.copy(font, widgets / font.name)
     size = sum(f.stat().st_size for f in STATIC.rglob("*") if f.is_file())
     print(
         f"vendor_assets: {', '.join(PACKAGES.values())} -> {STATIC.relative_to(ROOT)} "

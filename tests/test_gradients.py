@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import convnb
+import convnb.windows
 
 from .backends import asarray, to_np
 
@@ -162,3 +163,27 @@ def test_errors():
         match=re.escape("weight_shape=(6, 3, 3, 3) does not fit 4 input channels in 1 groups"),
     ):
         convnb.conv_grad_weight(x, np.ones((2, 6, 5, 4)), (6, 3, 3, 3))
+
+
+@pytest.mark.parametrize(
+    "layers",
+    [
+        [{"kernel_size": 3, "dilation": d, "padding": d} for d in (1, 2, 4)],
+        [{"kernel_size": 3, "dilation": 2, "padding": 2}] * 3,
+        [{"kernel_size": 3, "stride": 2, "padding": 1}, {"kernel_size": 3, "dilation": 3}],
+    ],
+)
+def test_gradient_support_is_the_path_count(layers):
+    """Backpropagation (convnb.gradients) and path counting (convnb.windows) agree."""
+    n = 41
+    sizes = [n]
+    for layer in layers:
+        sizes.append(convnb.conv_output_size(sizes[-1], layer["kernel_size"],
+                                             layer.get("stride", 1), layer.get("padding", 0),
+                                             layer.get("dilation", 1)))
+    position = sizes[-1] // 2
+    by_gradient = convnb.receptive_field_by_gradient(layers, (n,), (position,))
+    by_paths = convnb.windows.receptive_field_counts(layers, n, position)[-1]
+    np.testing.assert_array_equal(by_gradient, by_paths)
+    seen = np.nonzero(by_gradient)[0]
+    assert seen.max() - seen.min() + 1 == convnb.receptive_field(layers)[-1].size
