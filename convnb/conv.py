@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from . import arithmetic
+from . import arithmetic, kernels
 from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
 from .padding import check_mode, pad
 from .windows import tap_slices
@@ -128,7 +128,7 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
         )
     if unbatched:
         x = xp.expand_dims(x, axis=0)
-    n_batch, c_in = x.shape[:2]
+    c_in = x.shape[1]
     c_out, c_in_group = weight.shape[:2]
     spatial, kernel = tuple(x.shape[2:]), tuple(weight.shape[2:])
 
@@ -159,9 +159,25 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
     dtype = result_dtype(xp, x=x, weight=weight, bias=bias)
     x = pad(x, pads, mode=padding_mode)
     x = xp.astype(x, dtype, copy=False)
+    weight = xp.astype(weight, dtype, copy=False)
+    native = kernels.native(x)
+    if native is not None:  # NumPy or CuPy: the fast paths
+        y = kernels.correlate(native, x, weight, groups, stride, dilation, out)
+    else:
+        y = _correlate_portable(xp, x, weight, groups, stride, dilation, out)
+    if bias is not None:
+        y = y + xp.reshape(xp.astype(bias, dtype, copy=False), (c_out,) + (1,) * nd)
+    return y[0, ...] if unbatched else y
+
+
+def _correlate_portable(xp, x, weight, groups, stride, dilation, out):
+    """The array-API formulation: one batched matrix product per kernel tap."""
+    n_batch, c_in = x.shape[:2]
+    c_out = weight.shape[0]
+    kernel = tuple(weight.shape[2:])
     n_out, n_in = c_out // groups, c_in // groups
     # weight[o, c, *t] as (groups, C_out/groups, C_in/groups, taps): one matrix per tap.
-    w = xp.reshape(xp.astype(weight, dtype, copy=False), (groups, n_out, n_in, -1))
+    w = xp.reshape(weight, (groups, n_out, n_in, -1))
     n_pos = math.prod(out)
     acc = None
     for tap, window in enumerate(tap_slices(kernel, stride, dilation, out)):
@@ -171,10 +187,7 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
             acc = term
         else:
             acc += term
-    y = xp.reshape(acc, (n_batch, c_out, *out))
-    if bias is not None:
-        y = y + xp.reshape(xp.astype(bias, dtype, copy=False), (c_out,) + (1,) * nd)
-    return y[0, ...] if unbatched else y
+    return xp.reshape(acc, (n_batch, c_out, *out))
 
 
 def pointwise_conv(x, weight, bias=None, *, groups=1):

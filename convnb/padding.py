@@ -124,27 +124,24 @@ def pad(x, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
         if len(pair) != 2 or min(pair) < 0:
             raise ValueError(f"pad_width entry {pair!r} must be a non-negative (before, after)")
     first = x.ndim - len(pad_width)
+    if mode == "zeros":
+        if not any(before or after for before, after in pad_width):
+            return x
+        # one allocation, the input copied into its interior
+        shape = list(x.shape)
+        interior = [slice(None)] * x.ndim
+        for axis, (before, after) in enumerate(pad_width, start=first):
+            interior[axis] = slice(before, before + shape[axis])
+            shape[axis] += before + after
+        out = xp.zeros(tuple(shape), dtype=x.dtype, device=_device(x))
+        out[tuple(interior)] = x
+        return out
     for axis, (before, after) in enumerate(pad_width, start=first):
         if before == 0 and after == 0:
             continue
-        if mode == "zeros":
-            x = _pad_zeros(xp, x, axis, before, after)
-        else:
-            idx = pad_indices(x.shape[axis], before, after, mode)
-            x = xp.take(x, xp.asarray(idx, dtype=xp.int64, device=_device(x)), axis=axis)
+        idx = pad_indices(x.shape[axis], before, after, mode)
+        x = xp.take(x, xp.asarray(idx, dtype=xp.int64, device=_device(x)), axis=axis)
     return x
-
-
-def _pad_zeros(xp, x, axis, before, after):
-    parts = []
-    for width in (before, None, after):
-        if width is None:
-            parts.append(x)
-        elif width:
-            shape = list(x.shape)
-            shape[axis] = width
-            parts.append(xp.zeros(tuple(shape), dtype=x.dtype, device=_device(x)))
-    return xp.concat(parts, axis=axis)
 
 
 def pad_adjoint(g, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
