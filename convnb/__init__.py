@@ -17,7 +17,10 @@ This module is the map of the public API; the submodules hold one concept each:
 - :mod:`convnb.depthwise` -- depthwise and depthwise-separable convolution (1-3 D)
 - :mod:`convnb.separable` -- spatially separable kernels: the SVD split and the two passes
 - :mod:`convnb.layouts` -- weight layouts of PyTorch and TensorFlow, converted
-- :mod:`convnb.frameworks` -- the same layer as PyTorch and Keras code
+- :mod:`convnb.frameworks` -- the same layer as PyTorch and Keras code; convention converters
+- :mod:`convnb.networks` -- networks as data: cost and receptive-field calculator
+- :mod:`convnb.kernels` -- the NumPy/CuPy fast paths of ``conv`` and their scratch limit
+- :mod:`convnb.bench` -- ``python -m convnb.bench``, the benchmark against PyTorch
 - :mod:`convnb.reference` -- the definitions as plain NumPy loops (the test oracle)
 - :mod:`convnb.plot`, :mod:`convnb.widgets` -- pictures and explorers for the book
   (import them explicitly; they need matplotlib and ipywidgets)

@@ -11,9 +11,15 @@ either framework: the functions return source text.
 from __future__ import annotations
 
 from . import arithmetic
-from ._backend import check_groups
+from ._backend import as_int, check_groups
 
-__all__ = ["keras_layer", "pytorch_layer"]
+__all__ = [
+    "dilation_from_holes",
+    "groups_from_width",
+    "keras_layer",
+    "pytorch_layer",
+    "tf_transpose_to_torch",
+]
 
 
 def _norm(value):
@@ -163,3 +169,88 @@ def keras_layer(
     else:
         lines.append(layer)
     return "\n".join(lines)
+
+
+def groups_from_width(channels, width):
+    """The ``groups`` count that PyTorch, TensorFlow and convnb take, from a group *width*.
+
+    Some code (ResNeXt's "32x4d": 32 groups of width 4) describes groups by their width;
+    every framework's ``groups`` argument is the number of groups.
+
+    Examples
+    --------
+    >>> groups_from_width(128, 4)
+    32
+    """
+    c, w = as_int(channels, "channels"), as_int(width, "width")
+    if w < 1 or c % w:
+        raise ValueError(f"width={w} does not divide channels={c}")
+    return c // w
+
+
+def dilation_from_holes(holes):
+    """Frameworks' dilation (spacing between taps, 1 = dense) from a count of holes.
+
+    Some course notes count the zeros inserted between taps, so their 0 is a dense kernel.
+
+    Examples
+    --------
+    >>> dilation_from_holes(0), dilation_from_holes(1)
+    (1, 2)
+    """
+    h = as_int(holes, "holes")
+    if h < 0:
+        raise ValueError(f"holes={h} must be non-negative")
+    return h + 1
+
+
+def tf_transpose_to_torch(input_size, output_size, kernel_size, stride, padding, dilation=1):
+    """PyTorch's ``(padding, output_padding)`` for TensorFlow's ``conv2d_transpose`` size.
+
+    TensorFlow asks for the ``output_shape`` and a padding mode (``"SAME"`` or ``"VALID"``);
+    the transposed layer is the adjoint (gradient) of the convolution that maps
+    ``output_size`` to ``input_size`` with that padding. PyTorch asks for ``padding`` (trimmed
+    from both ends) and ``output_padding`` (extra at the end). Along one dimension, this
+    returns the PyTorch pair that gives the same output, or raises ``ValueError`` when no
+    pair does: PyTorch trims at least as much at the start as at the end, TensorFlow's
+    ``"SAME"`` puts its odd sample at the end.
+
+    Examples
+    --------
+    >>> tf_transpose_to_torch(3, 5, 3, 2, "SAME")   # SAME pads (1, 1) for 5 -> 3
+    (1, 0)
+    >>> tf_transpose_to_torch(3, 7, 3, 2, "VALID")
+    (0, 0)
+
+    The usual "double the size" layer (kernel 3, stride 2, 3 -> 6) has no equivalent:
+    TensorFlow's SAME trims the odd sample at the end, PyTorch's ``padding=1,
+    output_padding=1`` (also 6 samples) at the start, so the outputs are shifted by one:
+
+    >>> tf_transpose_to_torch(3, 6, 3, 2, "SAME")
+    Traceback (most recent call last):
+        ...
+    ValueError: TensorFlow's SAME padding trims (0, 1) samples for 6 -> 3; PyTorch trims ...
+    """
+    i, o = as_int(input_size, "input_size"), as_int(output_size, "output_size")
+    k, s, d = (
+        as_int(kernel_size, "kernel_size"),
+        as_int(stride, "stride"),
+        as_int(dilation, "dilation"),
+    )
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"padding={padding!r} is not 'SAME' or 'VALID'")
+    before, after = arithmetic.same_padding(o, k, s, d) if padding == "SAME" else (0, 0)
+    if arithmetic.conv_output_size(o, k, s, (before, after), d) != i:
+        raise ValueError(
+            f"output_size={o} does not convolve back to input_size={i} with {padding} "
+            f"padding (kernel_size={k}, stride={s}, dilation={d})"
+        )
+    full = (i - 1) * s + d * (k - 1) + 1
+    extra = o - (full - 2 * before)
+    if not 0 <= extra < max(s, d):
+        raise ValueError(
+            f"TensorFlow's {padding} padding trims ({before}, {full - before - o}) samples "
+            f"for {o} -> {i}; PyTorch trims (padding, padding - output_padding), which "
+            f"cannot match"
+        )
+    return before, extra

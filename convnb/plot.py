@@ -45,6 +45,7 @@ __all__ = [
     "channel_shuffle",
     "connectivity",
     "heatmaps",
+    "network",
     "player",
     "receptive_field",
     "roofline",
@@ -904,6 +905,92 @@ def heatmaps(images, titles, *, axes=None, cmap="viridis"):
         ax.set_yticks([])
         ax.figure.colorbar(shown, ax=ax, shrink=0.7)
     return axes
+
+
+# --- networks -------------------------------------------------------------------------------
+
+
+def network(rows, layer, input_shape, *, axes=None):
+    """What one layer of a network sees, and what the network has cost up to it.
+
+    Left: a synthetic test image of the network's input size with the receptive field of
+    that layer's central output drawn on it (size and position from
+    :func:`convnb.networks.summarize`; the part outside the image is the padding it sees).
+    Right: the running totals of parameters and multiply-accumulates, layer by layer, with
+    the chosen layer marked.
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from convnb import networks
+    >>> layers, shape = networks.NETWORKS["AlexNet"]
+    >>> axes = network(networks.summarize(layers, shape), 4, shape)
+    >>> axes[0].get_title().splitlines()[0]
+    'conv3: receptive field 99x99'
+    >>> plt.close(axes[0].figure)
+    """
+    rows = list(rows)
+    if not 0 <= layer < len(rows):
+        raise ValueError(f"layer={layer} is not in 0..{len(rows) - 1}")
+    _, h, w = input_shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    image = np.sin(xx / 9.0) * np.cos(yy / 13.0) + ((xx // 32 + yy // 32) % 2) * 0.6
+    if axes is None:
+        _, axes = plt.subplots(
+            1, 2, figsize=(11, 4.2), layout="constrained", gridspec_kw={"width_ratios": [1, 1.4]}
+        )
+    left, right = axes
+    left.clear()
+    left.imshow(image, cmap="gray", interpolation="nearest")
+    row = rows[layer]
+    spatial = (
+        row.shape
+        if len(row.shape) == 3
+        else rows[max(i for i in range(layer + 1) if len(rows[i].shape) == 3)].shape
+    )
+    centre = (spatial[1] // 2, spatial[2] // 2)
+    cy = row.rf_start + centre[0] * row.rf_jump
+    cx = row.rf_start + centre[1] * row.rf_jump
+    half = row.rf_size / 2
+    left.add_patch(
+        Rectangle(
+            (cx - half, cy - half),
+            row.rf_size,
+            row.rf_size,
+            fill=False,
+            edgecolor=COLORS["kernel"],
+            linewidth=2.5,
+        )
+    )
+    left.plot([cx], [cy], "o", color=COLORS["kernel"])
+    left.set_xlim(min(-0.5, cx - half - 2), max(w - 0.5, cx + half + 2))
+    left.set_ylim(max(h - 0.5, cy + half + 2), min(-0.5, cy - half - 2))
+    left.set_title(
+        f"{row.name}: receptive field {row.rf_size}x{row.rf_size}\n"
+        f"(input {h}x{w}, one output step = {row.rf_jump} input pixels)",
+        fontsize=9,
+    )
+    left.set_xticks([])
+    left.set_yticks([])
+    right.clear()
+    x = np.arange(len(rows))
+    params = np.maximum(np.cumsum([r.params for r in rows]) / 1e6, 1e-3)
+    macs = np.maximum(np.cumsum([r.macs for r in rows]) / 1e6, 1e-3)
+    right.plot(x, macs, "o-", color=COLORS["output"], label="multiply-accumulates (millions)")
+    right.plot(x, params, "s-", color=COLORS["input"], label="parameters (millions)")
+    right.axvline(layer, color=COLORS["focus"], linestyle="--", linewidth=1)
+    right.set_xticks(x, [r.name for r in rows], rotation=90, fontsize=7)
+    right.set_yscale("log")
+    right.legend(fontsize=8, loc="upper left")
+    right.set_title(
+        f"running totals: {macs[layer]:.1f}M MACs, {params[layer]:.2f}M parameters "
+        f"up to {row.name}",
+        fontsize=9,
+    )
+    return [left, right]
 
 
 # --- performance ----------------------------------------------------------------------------

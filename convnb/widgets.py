@@ -17,7 +17,7 @@ from IPython.display import display
 from . import arithmetic, frameworks, plot
 from ._backend import to_numpy
 
-__all__ = ["PRESETS", "Explorer", "companion", "explorer", "sliding_explorer"]
+__all__ = ["PRESETS", "Explorer", "companion", "explorer", "network_explorer", "sliding_explorer"]
 
 #: The explorer's starting values for each chapter. Every preset draws a meaningful
 #: picture as it is, because that first state is what the static web page shows.
@@ -477,3 +477,67 @@ def companion(preset="standard", **values):
         padding=p["padding"],
         dilation=p["dilation"],
     )
+
+
+def network_explorer(network="AlexNet", layer=None):
+    """Pick a network and a layer: its receptive field on an image and the running cost.
+
+    Parameters
+    ----------
+    network : str, default "AlexNet"
+        A key of :data:`convnb.networks.NETWORKS`.
+    layer : int, optional
+        Index of the layer to show first; by default the last one.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        A dropdown for the network, a slider for the layer, and the figure of
+        :func:`convnb.plot.network`.
+
+    Examples
+    --------
+    >>> box = network_explorer("MobileNet v1 1.0-224")
+    >>> choice, slider, _ = box.children
+    >>> slider.max  # 27 convolutions, the pooling and the classifier
+    28
+    """
+    from . import networks
+
+    choice = widgets.Dropdown(
+        options=list(networks.NETWORKS),
+        value=network,
+        description="network",
+        layout=widgets.Layout(width="420px"),
+    )
+    slider = widgets.IntSlider(description="layer", min=0, max=1, continuous_update=False)
+    out = widgets.Output()
+
+    def rows():
+        layers, shape = networks.NETWORKS[choice.value]
+        return networks.summarize(layers, shape), shape
+
+    def redraw(_=None):
+        table, shape = rows()
+        axes = plot.network(table, slider.value, shape)
+        plt.close(axes[0].figure)
+        if get_ipython() is None:
+            return
+        with out:
+            out.clear_output(wait=True)
+            display(axes[0].figure)
+
+    def reset(_=None):
+        table, _ = rows()
+        with slider.hold_trait_notifications():
+            slider.max = len(table) - 1
+            slider.value = len(table) - 1
+        redraw()
+
+    table, _ = rows()
+    slider.max = len(table) - 1
+    slider.value = len(table) - 1 if layer is None else layer
+    choice.observe(reset, names="value")
+    slider.observe(redraw, names="value")
+    redraw()
+    return widgets.VBox([choice, slider, out])

@@ -63,3 +63,40 @@ def test_keras_code_spells_keras_conventions():
 def test_same_with_stride_needs_the_input_size():
     with pytest.raises(ValueError, match=r"^padding='same' with stride > 1 needs input_size"):
         frameworks.pytorch_layer(3, 8, 3, stride=2, padding="same")
+
+
+@pytest.mark.parametrize(
+    ("i", "k", "s", "d"), [(3, 3, 2, 1), (4, 4, 2, 1), (5, 3, 3, 1), (4, 3, 2, 2), (6, 5, 2, 1)]
+)
+@pytest.mark.parametrize("tf_padding", ["SAME", "VALID"])
+def test_tf_transpose_equivalent_is_the_gradient_of_tf_conv(i, k, s, d, tf_padding):
+    """TensorFlow's conv2d_transpose is the gradient of its conv2d; check PyTorch's pair
+    against convnb's gradient of a convolution with TensorFlow's padding."""
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((2, 3, k))
+    x = rng.standard_normal((1, 2, i))
+    matched = 0
+    for o in range(1, 4 * i * s):
+        pads = convnb.same_padding(o, k, s, d) if tf_padding == "SAME" else (0, 0)
+        if o + sum(pads) < d * (k - 1) + 1 or convnb.conv_output_size(o, k, s, pads, d) != i:
+            continue
+        tf_like = convnb.conv_grad_input(x, w, (1, 3, o), stride=s, dilation=d, padding=(pads,))
+        try:
+            p, extra = frameworks.tf_transpose_to_torch(i, o, k, s, tf_padding, d)
+        except ValueError:
+            # only SAME with its odd sample at the end has no PyTorch equivalent
+            assert tf_padding == "SAME" and pads[0] < pads[1]
+            continue
+        got = convnb.conv_transpose(x, w, stride=s, padding=p, output_padding=extra, dilation=d)
+        np.testing.assert_allclose(got, tf_like, rtol=1e-10, atol=1e-10)
+        matched += 1
+    assert matched > 0
+
+
+def test_small_conversions():
+    assert frameworks.groups_from_width(128, 4) == 32
+    assert frameworks.dilation_from_holes(0) == 1
+    with pytest.raises(ValueError, match=r"^width=3 does not divide channels=128$"):
+        frameworks.groups_from_width(128, 3)
+    with pytest.raises(ValueError, match=r"^holes=-1 must be non-negative$"):
+        frameworks.dilation_from_holes(-1)
