@@ -16,7 +16,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 
 import numpy as np
 
@@ -25,14 +24,9 @@ from convnb import bench
 
 def _timer(xp, torch, on_gpu):
     def measure(f, rounds):
-        f()
         if not on_gpu:
-            times = []
-            for _ in range(rounds):
-                start = time.perf_counter()
-                f()
-                times.append(time.perf_counter() - start)
-            return statistics.median(times)
+            return bench.median_time(f, rounds)
+        f()
         torch.cuda.synchronize()
         xp.cuda.Device().synchronize()
         times = []
@@ -82,11 +76,11 @@ def main(argv=None) -> int:
         x = rng.standard_normal(w.x, dtype=np.float32)
         weights = [rng.standard_normal(s, dtype=np.float32) for s in w.weights]
         gx, gw = xp.asarray(x), [xp.asarray(a) for a in weights]
-        call = bench._convnb_call(w)
+        call = bench.convnb_call(w)
         t_ours = measure(lambda call=call, gx=gx, gw=gw: call(gx, gw), args.rounds)
         tx = torch.from_numpy(x).to(device)
         tw = [torch.from_numpy(a).to(device) for a in weights]
-        tcall = bench._torch_call(w, torch)
+        tcall = bench.torch_call(w, torch)
         with torch.no_grad():
             t_torch = measure(lambda tcall=tcall, tx=tx, tw=tw: tcall(tx, tw), args.rounds)
         gflops = 2 * bench.macs(w) / t_ours / 1e9

@@ -139,7 +139,8 @@ def workloads(quick: bool) -> list[Workload]:
     return table
 
 
-def _convnb_call(w: Workload):
+def convnb_call(w: Workload):
+    """The convnb call for a workload: ``f(x, weights)``."""
     if w.kind == "conv":
         return lambda x, a: convnb.conv(x, a[0], **w.kwargs)
     if w.kind == "separable":
@@ -149,7 +150,8 @@ def _convnb_call(w: Workload):
     return lambda x, a: convnb.conv_transpose(x, a[0], **w.kwargs)
 
 
-def _torch_call(w: Workload, torch):
+def torch_call(w: Workload, torch):
+    """The same layer in PyTorch: ``f(x, weights)`` on tensors."""
     f = torch.nn.functional
     if w.kind == "conv":
         return lambda x, a: f.conv2d(x, a[0], **w.kwargs)
@@ -190,7 +192,8 @@ def macs(w: Workload) -> int:
     return n * arithmetic.count_macs(c_out, c_in, (kh, kw), (h, wd))  # the adjoint's count
 
 
-def _median_time(f, rounds):
+def median_time(f, rounds):
+    """Median wall time of ``rounds`` calls of ``f``, after one untimed warm-up call."""
     f()  # warm up
     times = []
     for _ in range(rounds):
@@ -204,7 +207,7 @@ def bandwidth(nbytes=2**27, rounds=5) -> float:
     """This machine's memory bandwidth in GB/s: a large float32 copy (bytes read + written)."""
     a = np.ones(nbytes // 4, dtype=np.float32)
     b = np.empty_like(a)
-    t = _median_time(lambda: np.copyto(b, a), rounds)
+    t = median_time(lambda: np.copyto(b, a), rounds)
     return 2 * nbytes / t / 1e9
 
 
@@ -239,7 +242,7 @@ def _output_elements(w: Workload) -> int:
 def sgemm_rate(size=1024, rounds=5) -> float:
     """This machine's float32 matrix-multiply rate in GFLOP/s (a square product)."""
     a = np.random.default_rng(0).standard_normal((size, size), dtype=np.float32)
-    t = _median_time(lambda: a @ a, rounds)
+    t = median_time(lambda: a @ a, rounds)
     return 2 * size**3 / t / 1e9
 
 
@@ -296,21 +299,21 @@ def run(quick=False, rounds=5, threads=None, out=None) -> dict:
     for w in workloads(quick):
         x = rng.standard_normal(w.x, dtype=np.float32)
         weights = [rng.standard_normal(s, dtype=np.float32) for s in w.weights]
-        call = _convnb_call(w)
-        t_convnb = _median_time(lambda call=call, x=x, weights=weights: call(x, weights), rounds)
+        call = convnb_call(w)
+        t_convnb = median_time(lambda call=call, x=x, weights=weights: call(x, weights), rounds)
         tracemalloc.start()
         call(x, weights)
         scratch = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         tiny = _tiny(w)
-        t_ref = _median_time(tiny, 1) if tiny else None
+        t_ref = median_time(tiny, 1) if tiny else None
         t_torch = None
         if torch is not None:
             tx = torch.from_numpy(x)
             tw = [torch.from_numpy(a) for a in weights]
-            tcall = _torch_call(w, torch)
+            tcall = torch_call(w, torch)
             with torch.no_grad():
-                t_torch = _median_time(lambda tcall=tcall, tx=tx, tw=tw: tcall(tx, tw), rounds)
+                t_torch = median_time(lambda tcall=tcall, tx=tx, tw=tw: tcall(tx, tw), rounds)
         gflops = 2 * macs(w) / t_convnb / 1e9
         row = {
             "workload": w.name,
