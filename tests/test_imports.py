@@ -11,7 +11,8 @@ import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "convnb"
 DRAWING = {"matplotlib", "ipywidgets", "IPython"}
-MATH_MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in {"plot", "widgets"})
+MATH_MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.stem != "widgets")
+PLOT_MODULES = sorted((PACKAGE / "plot").glob("*.py"))
 
 
 def _imported_roots(path):
@@ -32,9 +33,11 @@ def test_math_modules_import_no_drawing_library(path):
     assert not _imported_roots(path) & DRAWING
 
 
-def test_plot_does_not_import_widgets():
-    assert "ipywidgets" not in _imported_roots(PACKAGE / "plot.py")
-    assert "convnb.widgets" not in _imported_roots(PACKAGE / "plot.py")
+@pytest.mark.parametrize("path", PLOT_MODULES, ids=lambda p: p.name)
+def test_plot_does_not_import_widgets(path):
+    assert "ipywidgets" not in _imported_roots(path)
+    assert "convnb.widgets" not in _imported_roots(path)
+    assert "IPython" not in _imported_roots(path)
 
 
 def test_importing_convnb_loads_no_drawing_library():
@@ -43,3 +46,16 @@ def test_importing_convnb_loads_no_drawing_library():
         [sys.executable, "-c", code % DRAWING], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_every_subpackage_and_data_file_is_packaged():
+    """A non-editable install (Colab installs from git) must ship every subpackage."""
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {
+        ".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")
+    }
+    assert set(config["packages"]) == found
+    assert list((PACKAGE / "data").glob("*.json"))
+    assert config["package-data"]["convnb"] == ["data/*.json"]

@@ -1,0 +1,47 @@
+"""Pictures of convolutions, drawn from the same index maps the computations use.
+
+Arrays in (any supported library; they are copied to NumPy here, the one place data leaves
+its device for drawing), matplotlib Axes or animations out. Nothing here holds state or
+knows about widgets; :mod:`convnb.widgets` builds on this module, never the other way.
+
+The visual language, shared by every figure:
+
+* input samples are blue, kernel samples orange, output samples green;
+* implicit zeros (padding) are white with a grey hatch;
+* the current output and the samples that make it are outlined in black;
+* every row is labelled with what it is ("input", "kernel", "output");
+* dilation holes (positions inside a kernel's span that it skips) are left unfilled inside a
+  dashed outline of the span;
+* channel groups get one colour each, from the same palette in every figure.
+
+Patches that tests (or readers of the code) need to identify carry a ``gid``:
+``"footprint:r,c"`` for a highlighted input cell, ``"output:r,c"`` for the chosen output,
+``"feeds:c"`` for an input channel that feeds the chosen output channel.
+"""
+
+from ._style import COLORS, group_color
+from .channel_pictures import channel_picture, channel_shuffle, connectivity
+from .grids import animate, spatial, transposed
+from .maps import heatmaps, network, receptive_field
+from .performance import benchmark, roofline
+from .player import player
+from .signals import animate_sliding, sliding_kernel
+
+__all__ = [
+    "COLORS",
+    "animate",
+    "animate_sliding",
+    "benchmark",
+    "channel_picture",
+    "channel_shuffle",
+    "connectivity",
+    "group_color",
+    "heatmaps",
+    "network",
+    "player",
+    "receptive_field",
+    "roofline",
+    "sliding_kernel",
+    "spatial",
+    "transposed",
+]

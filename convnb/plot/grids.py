@@ -1,0 +1,307 @@
+"""2-D pictures of one convolution or transposed convolution, and their animation."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation
+from matplotlib.patches import Rectangle
+
+from .. import arithmetic, windows
+from ._style import COLORS, _cells, _finish, _pads_text, _pair2, _pt, _square
+
+
+def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, dilation=1, ax=None):
+    """The spatial picture of a 2-D convolution at one output position.
+
+    Left: the input grid with its padding (hatched), the kernel's taps at ``position``
+    (orange; holes of a dilated kernel stay empty inside the dashed span), and a dot at the
+    corner of every window the stride visits. Right: the output grid with ``position``
+    outlined. The taps are :func:`convnb.windows.footprint`, the map :func:`convnb.conv`
+    reads through, and the output size is :func:`convnb.arithmetic.conv_output_size`.
+
+    Parameters
+    ----------
+    input_size, kernel_size : int or (int, int)
+        Height and width (an int means square).
+    position : (int, int), default (0, 0)
+        Output position to show.
+    stride, dilation : int or (int, int)
+    padding : int, (int, int), "same" or "valid"
+        As in :func:`convnb.conv`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = spatial(5, 3, (1, 1), stride=2, padding=1)
+    >>> sorted(p.get_gid() for p in ax.patches if (p.get_gid() or "").startswith("output"))
+    ['output:1,1']
+    >>> plt.close(ax.figure)
+    """
+    size, kernel = _pair2(input_size, "input_size"), _pair2(kernel_size, "kernel_size")
+    stride, dilation = _pair2(stride, "stride"), _pair2(dilation, "dilation")
+    pads = arithmetic.resolve_padding(padding, size, kernel, stride, dilation)
+    out = tuple(arithmetic.conv_output_size(*a) for a in zip(size, kernel, stride, pads, dilation))
+    position = tuple(int(p) for p in position)
+    if not all(0 <= p < o for p, o in zip(position, out)):
+        raise ValueError(f"position={position} is outside the output of size {out}")
+    if ax is None:
+        width = pads[1][0] + size[1] + pads[1][1] + out[1] + 3
+        height = max(pads[0][0] + size[0] + pads[0][1], out[0]) + 2
+        _, ax = plt.subplots(
+            figsize=(0.42 * width + 0.5, 0.42 * height + 0.6), layout="constrained"
+        )
+    ax.clear()
+
+    taps = windows.footprint(position, kernel, stride, pads, dilation)
+    (top, bottom), (left, right) = pads
+    origin = (0.0, 0.0)
+    padded = [(r, c) for r in range(top + size[0] + bottom) for c in range(left + size[1] + right)]
+    data = [(r, c) for r, c in padded if top <= r < top + size[0] and left <= c < left + size[1]]
+    _cells(ax, data, origin, color=COLORS["input"])
+    _cells(
+        ax,
+        sorted(set(padded) - set(data)),
+        origin,
+        color=COLORS["padding"],
+        hatch="///",
+        alpha=0.8,
+    )
+    for r, c in taps:
+        _square(
+            ax,
+            r + top,
+            c + left,
+            origin,
+            color=COLORS["kernel"],
+            edge=COLORS["focus"],
+            width=1.8,
+            gid=f"footprint:{r},{c}",
+        )
+    # the span of the dilated kernel, holes included
+    r0, c0 = taps[0]
+    span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel))
+    ax.add_patch(
+        Rectangle(
+            (c0 + left, -(r0 + top) - span[0]),
+            span[1],
+            span[0],
+            fill=False,
+            linestyle="--",
+            linewidth=1.2,
+            edgecolor=COLORS["focus"],
+        )
+    )
+    # where the stride puts each window's first tap
+    corners = [windows.footprint(p, kernel, stride, pads, dilation)[0] for p in np.ndindex(*out)]
+    ax.plot(
+        [c + left + 0.5 for _, c in corners],
+        [-(r + top) - 0.5 for r, _ in corners],
+        "o",
+        color=COLORS["focus"],
+        markersize=2.5,
+        gid="stride-corners",
+    )
+    ax.text(
+        (left + size[1] + right) / 2,
+        0.4,
+        f"input {size[0]}×{size[1]}"
+        + (f", padding {_pads_text(pads)}" if any(sum(p) for p in pads) else ""),
+        ha="center",
+        va="bottom",
+        fontsize=9,
+    )
+
+    ox = left + size[1] + right + 2
+    oy = -((top + size[0] + bottom) - out[0]) / 2
+    _cells(ax, list(np.ndindex(*out)), (ox, oy), color=COLORS["output"])
+    _square(
+        ax,
+        *position,
+        (ox, oy),
+        color=COLORS["output"],
+        edge=COLORS["focus"],
+        width=2.2,
+        gid=f"output:{position[0]},{position[1]}",
+    )
+    ax.text(
+        ox + out[1] / 2,
+        oy + 0.4,
+        f"output {out[0]}×{out[1]}",
+        ha="center",
+        va="bottom",
+        fontsize=9,
+    )
+    return _finish(
+        ax,
+        f"kernel {kernel[0]}×{kernel[1]}, stride {_pt(stride)}, "
+        f"dilation {_pt(dilation)}: output {position}",
+    )
+
+
+def transposed(
+    input_size,
+    kernel_size,
+    position=(0, 0),
+    *,
+    stride=1,
+    padding=0,
+    dilation=1,
+    output_padding=0,
+    ax=None,
+):
+    """The scatter picture of a 2-D transposed convolution for one input sample.
+
+    Left: the input grid with ``position`` outlined. Right: the output grid, every cell
+    showing how many (input sample, kernel tap) products are added into it (the overlap
+    count, shaded: uneven counts are the checkerboard artifact), and the footprint that
+    ``position`` is scattered onto outlined in orange. Cells of the footprint trimmed away
+    by ``padding`` are drawn dashed outside the grid. The footprint is
+    :func:`convnb.windows.footprint` and the counts :func:`convnb.windows.overlap_counts`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = transposed(3, 3, (1, 1), stride=2)
+    >>> len([p for p in ax.patches if (p.get_gid() or "").startswith("footprint")])
+    9
+    >>> plt.close(ax.figure)
+    """
+    size, kernel = _pair2(input_size, "input_size"), _pair2(kernel_size, "kernel_size")
+    stride, dilation = _pair2(stride, "stride"), _pair2(dilation, "dilation")
+    pads, opad = _pair2(padding, "padding"), _pair2(output_padding, "output_padding")
+    out = tuple(
+        arithmetic.conv_transpose_output_size(*a)
+        for a in zip(size, kernel, stride, pads, dilation, opad)
+    )
+    position = tuple(int(p) for p in position)
+    if not all(0 <= p < n for p, n in zip(position, size)):
+        raise ValueError(f"position={position} is outside the input of size {size}")
+    counts = np.array(windows.overlap_counts(size, kernel, stride, pads, dilation, opad))
+    if ax is None:
+        width = size[1] + out[1] + 4
+        height = max(size[0], out[0]) + 3
+        _, ax = plt.subplots(
+            figsize=(0.42 * width + 0.5, 0.42 * height + 0.6), layout="constrained"
+        )
+    ax.clear()
+    iy = -(out[0] - size[0]) / 2 - 1
+    _cells(ax, list(np.ndindex(*size)), (0, iy), color=COLORS["input"])
+    _square(
+        ax,
+        *position,
+        (0, iy),
+        color=COLORS["input"],
+        edge=COLORS["focus"],
+        width=2.2,
+        gid=f"input:{position[0]},{position[1]}",
+    )
+    ax.text(
+        size[1] / 2, iy + 0.4, f"input {size[0]}×{size[1]}", ha="center", va="bottom", fontsize=9
+    )
+
+    ox, oy = size[1] + 2, -1.0
+    top = counts.max()
+    shades = plt.get_cmap("Greens")
+    cells = list(np.ndindex(*out))
+    _cells(ax, cells, (ox, oy), color=[shades(0.15 + 0.6 * counts[p] / top) for p in cells])
+    for r, c in cells:
+        ax.text(
+            ox + c + 0.5, oy - r - 0.5, str(counts[r, c]), ha="center", va="center", fontsize=8
+        )
+    for r, c in windows.footprint(position, kernel, stride, pads, dilation):
+        inside = 0 <= r < out[0] and 0 <= c < out[1]
+        patch = _square(
+            ax,
+            r,
+            c,
+            (ox, oy),
+            color="none",
+            edge=COLORS["kernel"],
+            width=2.4,
+            dashed=not inside,
+            gid=f"footprint:{r},{c}" if inside else f"trimmed:{r},{c}",
+        )
+        patch.set_fill(False)
+    ax.text(
+        ox + out[1] / 2,
+        oy + 0.4,
+        f"output {out[0]}×{out[1]} (numbers: overlap count)",
+        ha="center",
+        va="bottom",
+        fontsize=9,
+    )
+    return _finish(
+        ax,
+        f"transposed: kernel {kernel[0]}×{kernel[1]}, stride {_pt(stride)}, "
+        f"padding {_pt(pads)}: input {position} scattered",
+    )
+
+
+def animate(
+    input_size,
+    kernel_size,
+    *,
+    stride=1,
+    padding=0,
+    dilation=1,
+    transposed=False,
+    output_padding=0,
+    interval=600,
+    dpi=72,
+):
+    """Animate :func:`spatial` over every output position (or :func:`transposed` over every
+    input position when ``transposed`` is True), for ``.to_jshtml()``.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+
+    Examples
+    --------
+    >>> anim = animate(4, 3, padding=1, stride=2)
+    >>> len(list(anim.new_frame_seq()))  # a 2x2 output
+    4
+    """
+    size, kernel = _pair2(input_size, "input_size"), _pair2(kernel_size, "kernel_size")
+    st, dil = _pair2(stride, "stride"), _pair2(dilation, "dilation")
+    if transposed:
+        positions = list(np.ndindex(*size))
+
+        def draw(p, ax=None):
+            return _transposed(
+                size,
+                kernel,
+                p,
+                stride=st,
+                padding=padding,
+                dilation=dil,
+                output_padding=output_padding,
+                ax=ax,
+            )
+    else:
+        pads = arithmetic.resolve_padding(padding, size, kernel, st, dil)
+        out = tuple(arithmetic.conv_output_size(*a) for a in zip(size, kernel, st, pads, dil))
+        positions = list(np.ndindex(*out))
+
+        def draw(p, ax=None):
+            return spatial(size, kernel, p, stride=st, padding=padding, dilation=dil, ax=ax)
+
+    ax = draw(positions[0])
+    fig = ax.figure
+    anim = FuncAnimation(
+        fig, lambda i: draw(positions[i], ax=ax), frames=len(positions), interval=interval
+    )
+    plt.close(fig)  # (closing resets the dpi, so set it afterwards)
+    fig.set_dpi(dpi)
+    return anim
+
+
+_transposed = transposed  # `animate` has an argument of that name
