@@ -26,6 +26,7 @@ __all__ = [
     "receptive_field",
     "resolve_padding",
     "same_padding",
+    "stack_sizes",
 ]
 
 PADDING_STRINGS = ("valid", "same")
@@ -326,3 +327,37 @@ def receptive_field(layers) -> list[ReceptiveField]:
         jump *= s
         result.append(ReceptiveField(size, jump, start))
     return result
+
+
+def stack_sizes(layers, input_size) -> list[int]:
+    """Sizes along one dimension through a stack of layers, input first.
+
+    Parameters
+    ----------
+    layers : sequence of mappings
+        ``kernel_size`` and optionally ``stride``, ``padding``, ``dilation``, as for
+        :func:`receptive_field`.
+    input_size : int
+
+    Returns
+    -------
+    list of int
+        ``len(layers) + 1`` sizes: entry ``j`` is the input size of layer ``j``.
+
+    Examples
+    --------
+    >>> stack_sizes([{"kernel_size": 3, "stride": 2, "padding": 1}, {"kernel_size": 3}], 32)
+    [32, 16, 14]
+    """
+    sizes = [as_int(input_size, "input_size")]
+    for layer in layers:
+        sizes.append(
+            conv_output_size(
+                sizes[-1],
+                layer["kernel_size"],
+                layer.get("stride", 1),
+                layer.get("padding", 0),
+                layer.get("dilation", 1),
+            )
+        )
+    return sizes

@@ -212,17 +212,7 @@ def receptive_field_counts(layers, input_size: int, position: int) -> list[list[
     [1, 0, 2, 0, 3, 0, 2, 0, 1]
     """
     layers = list(layers)
-    sizes = [input_size]  # sizes[j] is the input size of layer j
-    for layer in layers:
-        sizes.append(
-            arithmetic.conv_output_size(
-                sizes[-1],
-                layer["kernel_size"],
-                layer.get("stride", 1),
-                layer.get("padding", 0),
-                layer.get("dilation", 1),
-            )
-        )
+    sizes = arithmetic.stack_sizes(layers, input_size)  # sizes[j]: input of layer j
     if not 0 <= position < sizes[-1]:
         raise ValueError(f"position={position} is outside the output of size {sizes[-1]}")
     maps = []

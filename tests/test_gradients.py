@@ -176,17 +176,7 @@ def test_errors():
 def test_gradient_support_is_the_path_count(layers):
     """Backpropagation (convnb.gradients) and path counting (convnb.windows) agree."""
     n = 41
-    sizes = [n]
-    for layer in layers:
-        sizes.append(
-            convnb.conv_output_size(
-                sizes[-1],
-                layer["kernel_size"],
-                layer.get("stride", 1),
-                layer.get("padding", 0),
-                layer.get("dilation", 1),
-            )
-        )
+    sizes = convnb.arithmetic.stack_sizes(layers, n)
     position = sizes[-1] // 2
     by_gradient = convnb.receptive_field_by_gradient(layers, (n,), (position,))
     by_paths = convnb.windows.receptive_field_counts(layers, n, position)[-1]

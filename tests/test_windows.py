@@ -105,17 +105,7 @@ def _units(layers, position):
 )
 def test_receptive_field_counts_are_path_counts(layers):
     n = 41
-    sizes = [n]
-    for layer in layers:
-        sizes.append(
-            convnb.conv_output_size(
-                sizes[-1],
-                layer["kernel_size"],
-                layer.get("stride", 1),
-                layer.get("padding", 0),
-                layer.get("dilation", 1),
-            )
-        )
+    sizes = convnb.arithmetic.stack_sizes(layers, n)
     position = sizes[-1] // 2
     maps = windows.receptive_field_counts(layers, n, position)
     units = _units(layers, position)
