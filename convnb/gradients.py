@@ -42,6 +42,14 @@ def _geometry(input_shape, kernel, stride, padding, dilation):
     return spatial, stride, dilation, pads, out
 
 
+def _check_output_shape(grad_output, expected):
+    if tuple(grad_output.shape) != tuple(expected):
+        raise ValueError(
+            f"grad_output must have the shape of the convolution's output {tuple(expected)}, "
+            f"got {tuple(grad_output.shape)}"
+        )
+
+
 def conv_grad_input(
     grad_output,
     weight,
@@ -90,12 +98,7 @@ def conv_grad_input(
     spatial, stride, dilation, pads, out = _geometry(
         input_shape, kernel, stride, padding, dilation
     )
-    expected = (input_shape[0], weight.shape[0], *out)
-    if tuple(grad_output.shape) != expected:
-        raise ValueError(
-            f"grad_output must have the shape of the convolution's output {expected}, "
-            f"got {tuple(grad_output.shape)}"
-        )
+    _check_output_shape(grad_output, (input_shape[0], weight.shape[0], *out))
     c_in = input_shape[1]
     check_groups(c_in, weight.shape[0], groups)
     # weight (C_out, C_in/g, *k) is the (C_in', C_out'/g, *k) weight of the transposed conv
@@ -179,12 +182,7 @@ def conv_grad_weight(
         raise ValueError(
             f"weight_shape={weight_shape} does not fit {c_in} input channels in {groups} groups"
         )
-    expected = (n_batch, c_out, *out)
-    if tuple(grad_output.shape) != expected:
-        raise ValueError(
-            f"grad_output must have the shape of the convolution's output {expected}, "
-            f"got {tuple(grad_output.shape)}"
-        )
+    _check_output_shape(grad_output, (n_batch, c_out, *out))
     dtype = result_dtype(xp, x=x, grad_output=grad_output)
     n_in, n_out = c_in // groups, c_out // groups
     xpad = xp.astype(pad(x, pads, mode=padding_mode), dtype, copy=False)
