@@ -404,11 +404,7 @@ def receptive_field_support(layers, input_size: int):
     for chain in _paths(list(layers)):
         if not chain:
             continue
-        size = input_size
-        for step in chain:
-            size = arithmetic.conv_output_size(
-                size, step["kernel_size"], step["stride"], step["padding"], step.get("dilation", 1)
-            )
+        size = arithmetic.stack_sizes(chain, input_size)[-1]
         grad = receptive_field_by_gradient(chain, (input_size,), (size // 2,))
         seen = [i for i, g in enumerate(grad) if g != 0]
         lo = seen[0] if lo is None else min(lo, seen[0])

@@ -48,15 +48,7 @@ def receptive_field(layers, *, input_size=None, axes=None):
         else layer
         for layer in layers
     ]
-    out_size = input_size
-    for layer in padded:
-        out_size = arithmetic.conv_output_size(
-            out_size,
-            layer["kernel_size"],
-            layer.get("stride", 1),
-            layer["padding"],
-            layer.get("dilation", 1),
-        )
+    out_size = arithmetic.stack_sizes(padded, input_size)[-1]
     maps = windows.receptive_field_counts(padded, input_size, out_size // 2)
     if axes is None:
         _, axes = plt.subplots(
