@@ -23,6 +23,7 @@ __all__ = [
     "conv_transpose_output_size",
     "count_macs",
     "count_params",
+    "explicit_padding",
     "receptive_field",
     "resolve_padding",
     "same_padding",
@@ -184,7 +185,20 @@ def resolve_padding(padding, input_size, kernel_size, stride=1, dilation=1):
         raise ValueError(
             f"padding={padding!r} is not one of {PADDING_STRINGS}, an int, or a sequence of them"
         )
-    return tuple(_pair(p) for p in as_tuple(padding, n, "padding"))
+    return explicit_padding(padding, n)
+
+
+def explicit_padding(padding, ndim: int) -> tuple[tuple[int, int], ...]:
+    """Numeric ``padding`` (an int, or per dimension an int or a pair) as checked pairs.
+
+    Examples
+    --------
+    >>> explicit_padding(1, 2)
+    ((1, 1), (1, 1))
+    >>> explicit_padding([2, (0, 1)], 2)
+    ((2, 2), (0, 1))
+    """
+    return tuple(_pair(p) for p in as_tuple(padding, ndim, "padding"))
 
 
 def conv_transpose_output_size(

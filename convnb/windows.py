@@ -16,7 +16,6 @@ adjoint of a convolution, so the outputs that one of its inputs is scattered to 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
 
 from . import arithmetic
 from ._backend import as_tuple
@@ -28,16 +27,6 @@ __all__ = [
     "tap_offsets",
     "tap_slices",
 ]
-
-
-def _before(padding, nd):
-    pads = []
-    for p in as_tuple(padding, nd, "padding"):
-        if isinstance(p, Sequence):
-            pads.append(int(p[0]))
-        else:
-            pads.append(int(p))
-    return pads
 
 
 def tap_offsets(kernel_size, dilation=1) -> list[tuple[int, ...]]:
@@ -122,7 +111,8 @@ def footprint(position, kernel_size, stride=1, padding=0, dilation=1) -> list[tu
     position = tuple(position)
     nd = len(position)
     stride = as_tuple(stride, nd, "stride")
-    corner = [p * s - b for p, s, b in zip(position, stride, _before(padding, nd), strict=True)]
+    before = [b for b, _ in arithmetic.explicit_padding(padding, nd)]
+    corner = [p * s - b for p, s, b in zip(position, stride, before, strict=True)]
     return [
         tuple(c + o for c, o in zip(corner, offset, strict=True))
         for offset in tap_offsets(tuple(kernel_size), dilation)
