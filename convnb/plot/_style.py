@@ -122,6 +122,11 @@ def _cells(ax, cells, origin, *, color, hatch=None, alpha=1.0):
         )
 
 
+def _grid_label(ax, origin, width, text):
+    """The "input ..." / "output ..." label centred above a grid whose top-left is origin."""
+    ax.text(origin[0] + width / 2, origin[1] + 0.4, text, ha="center", va="bottom", fontsize=9)
+
+
 def _finish(ax, title=None):
     ax.set_aspect("equal")
     ax.axis("off")

@@ -8,7 +8,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 
 from .. import arithmetic, windows
-from ._style import COLORS, _cells, _finish, _pads_text, _pair2, _pt, _square
+from ._style import COLORS, _cells, _finish, _grid_label, _pads_text, _pair2, _pt, _square
 
 
 def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, dilation=1, ax=None):
@@ -106,14 +106,12 @@ def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, di
         markersize=2.5,
         gid="stride-corners",
     )
-    ax.text(
-        (left + size[1] + right) / 2,
-        0.4,
+    _grid_label(
+        ax,
+        origin,
+        left + size[1] + right,
         f"input {size[0]}×{size[1]}"
         + (f", padding {_pads_text(pads)}" if any(sum(p) for p in pads) else ""),
-        ha="center",
-        va="bottom",
-        fontsize=9,
     )
 
     ox = left + size[1] + right + 2
@@ -128,14 +126,7 @@ def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, di
         width=2.2,
         gid=f"output:{position[0]},{position[1]}",
     )
-    ax.text(
-        ox + out[1] / 2,
-        oy + 0.4,
-        f"output {out[0]}×{out[1]}",
-        ha="center",
-        va="bottom",
-        fontsize=9,
-    )
+    _grid_label(ax, (ox, oy), out[1], f"output {out[0]}×{out[1]}")
     return _finish(
         ax,
         f"kernel {kernel[0]}×{kernel[1]}, stride {_pt(stride)}, "
@@ -203,9 +194,7 @@ def transposed(
         width=2.2,
         gid=f"input:{position[0]},{position[1]}",
     )
-    ax.text(
-        size[1] / 2, iy + 0.4, f"input {size[0]}×{size[1]}", ha="center", va="bottom", fontsize=9
-    )
+    _grid_label(ax, (0, iy), size[1], f"input {size[0]}×{size[1]}")
 
     ox, oy = size[1] + 2, -1.0
     top = counts.max()
@@ -230,14 +219,7 @@ def transposed(
             gid=f"footprint:{r},{c}" if inside else f"trimmed:{r},{c}",
         )
         patch.set_fill(False)
-    ax.text(
-        ox + out[1] / 2,
-        oy + 0.4,
-        f"output {out[0]}×{out[1]} (numbers: overlap count)",
-        ha="center",
-        va="bottom",
-        fontsize=9,
-    )
+    _grid_label(ax, (ox, oy), out[1], f"output {out[0]}×{out[1]} (numbers: overlap count)")
     return _finish(
         ax,
         f"transposed: kernel {kernel[0]}×{kernel[1]}, stride {_pt(stride)}, "
