@@ -219,7 +219,10 @@ def transposed(
             gid=f"footprint:{r},{c}" if inside else f"trimmed:{r},{c}",
         )
         patch.set_fill(False)
-    _grid_label(ax, (ox, oy), out[1], f"output {out[0]}×{out[1]} (numbers: overlap count)")
+    # above the rows that padding trims, where footprints are drawn dashed
+    _grid_label(
+        ax, (ox, oy + pads[0]), out[1], f"output {out[0]}×{out[1]} (numbers: overlap count)"
+    )
     return _finish(
         ax,
         f"transposed: kernel {kernel[0]}×{kernel[1]}, stride {_pt(stride)}, "
