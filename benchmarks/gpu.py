@@ -61,7 +61,10 @@ def main(argv=None) -> int:
         try:
             import cupy as xp
         except ImportError:
-            sys.exit("benchmarks/gpu.py: CuPy is not installed (pip install cupy-cuda12x)")
+            sys.exit(
+                'benchmarks/gpu.py: CuPy is not installed: pip install "convnb[gpu]" '
+                "(CUDA 12; for another CUDA, the cupy-cuda wheel that matches it)"
+            )
         if not xp.cuda.is_available() or not torch.cuda.is_available():
             sys.exit("benchmarks/gpu.py: no CUDA device for CuPy and PyTorch")
         torch.backends.cudnn.benchmark = True

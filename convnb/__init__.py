@@ -27,6 +27,7 @@ This module is the map of the public API; the submodules hold one concept each:
 """
 
 from ._backend import to_numpy
+from ._version import __version__ as __version__
 from .arithmetic import (
     conv_output_size,
     conv_transpose_output_size,
@@ -59,8 +60,6 @@ from .resample import (
 from .separable import separate, spatially_separable_conv2d
 from .signal import convolve, correlate
 from .transpose import conv_transpose, conv_transpose1d, conv_transpose2d, conv_transpose3d
-
-__version__ = "0.1.0"
 
 __all__ = [
     "block_diagonal",

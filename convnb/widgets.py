@@ -9,10 +9,17 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
-from IPython import get_ipython
-from IPython.display import display
+try:
+    import ipywidgets as widgets
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+    from IPython.display import display
+except ImportError as _exc:
+    _missing = (_exc.name or "ipywidgets").split(".")[0]
+    raise ImportError(
+        f'convnb.widgets needs {_missing}, which is not installed: pip install "convnb[plot]"',
+        name=_missing,
+    ) from _exc
 
 from . import arithmetic, frameworks, plot
 from ._backend import to_numpy

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -48,14 +49,38 @@ def test_importing_convnb_loads_no_drawing_library():
     assert out.stdout.strip() == "[]"
 
 
-def test_every_subpackage_and_data_file_is_packaged():
-    """A non-editable install (Colab installs from git) must ship every subpackage."""
+# The optional extras: without them, the import says which extra to install. The missing
+# library is blocked with a None entry in sys.modules (what Python does for a failed import),
+# in a fresh interpreter so nothing imported here leaks in.
+@pytest.mark.parametrize(
+    ("module", "missing"),
+    [
+        ("convnb.plot", "matplotlib"),
+        ("convnb.widgets", "ipywidgets"),
+        ("convnb.widgets", "matplotlib"),
+        ("convnb.widgets", "IPython"),
+    ],
+)
+def test_optional_module_without_its_extra_names_the_extra(module, missing):
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None\n"
+        f"try:\n    import {module}\n"
+        "except ImportError as exc:\n    print(type(exc).__name__, exc.name, '|', exc)\n"
+        "else:\n    print('imported')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out.startswith(f"ImportError {missing} |"), out
+    assert 'pip install "convnb[plot]"' in out and missing in out.split("|")[1], out
+
+
+def test_the_plot_extra_installs_what_the_guards_name():
     import tomllib
 
-    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]
-    found = {
-        ".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")
-    }
-    assert set(config["packages"]) == found
-    assert list((PACKAGE / "data").glob("*.json"))
-    assert config["package-data"]["convnb"] == ["data/*.json"]
+    extras = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    names = {re.match(r"[\w.-]+", r).group().lower() for r in extras["plot"]}
+    assert {"matplotlib", "ipywidgets"} <= names  # IPython comes with ipywidgets
+    assert {re.match(r"[\w.-]+", r).group() for r in extras["gpu"]} == {"cupy-cuda12x"}

@@ -19,6 +19,14 @@ Patches that tests (or readers of the code) need to identify carry a ``gid``:
 ``"feeds:c"`` for an input channel that feeds the chosen output channel.
 """
 
+try:
+    import matplotlib as _matplotlib  # noqa: F401  (the one dependency of this subpackage)
+except ImportError as _exc:
+    raise ImportError(
+        'convnb.plot draws with matplotlib, which is not installed: pip install "convnb[plot]"',
+        name="matplotlib",
+    ) from _exc
+
 from ._style import COLORS, group_color
 from .channel_pictures import channel_picture, channel_shuffle, connectivity
 from .grids import animate, spatial, transposed
