@@ -20,10 +20,35 @@ def test_readme_has_a_build_line_and_a_test_line():
     assert any("pytest --nbval" in line for line in lines)
 
 
-def test_ci_runs_the_readme_commands_verbatim():
-    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+def test_ci_runs_the_readme_commands_verbatim_and_stops_when_one_fails():
+    ci = (ROOT / ".ci" / "run").read_text()
     for line in _shell_lines():
-        assert line in ci, f"README command not run by .ci/run: {line}"
+        # `a && b && c` alone would not stop a `set -e` script when a or b fails.
+        assert f"\n{line} \\\n    || fail " in ci, f"README command not run, or unchecked: {line}"
+    assert "set -euo pipefail" in ci
+
+
+def test_ci_lints_with_ruff():
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert ".venv/bin/ruff check ." in ci and ".venv/bin/ruff format --check ." in ci
+    assert ".venv/bin/ruff check . && .venv/bin/ruff format --check ." in README
+
+
+def test_readme_says_how_to_install_today_and_after_the_first_release():
+    import yaml
+
+    import convnb
+
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    assert f'pip install "convnb @ git+{url}@v{convnb.__version__}"' in README
+    assert "pip install convnb\n" in README
+    assert 'pip install "convnb[gpu]"' in README
+
+
+def test_readme_and_ci_get_pytorch_from_its_cpu_wheel_index():
+    index = "--index-url https://download.pytorch.org/whl/cpu"
+    assert index in README
+    assert index in (ROOT / ".ci" / "run").read_text()
 
 
 def test_readme_python_example_runs():
