@@ -7,7 +7,8 @@ change to convnb or to a chapter, run this and review the diff before committing
     python scripts/refresh_notebooks.py book/01_convolution_vs_correlation.ipynb
 
 Each notebook runs in its own folder with a fresh kernel (the one of this Python), exactly as
-the book build and nbval run it. Per-cell timing metadata is dropped to keep diffs small.
+the book build and nbval run it: nbclient, the executor behind `jupyter execute --inplace`,
+told not to record per-cell timings, which would fill every diff.
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ def refresh(path: pathlib.Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        record_timing=False,  # no per-cell timestamps: they would fill every diff
+        resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     elapsed = time.perf_counter() - start
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
     return elapsed
 

@@ -125,6 +125,7 @@ def test_saved_outputs_are_from_one_clean_run(path):
     assert counts == list(range(1, len(counts) + 1))  # run top to bottom, once
     for cell in _code(nbformat.read(path, as_version=4)):
         assert not any(o.output_type == "error" for o in cell.outputs)
+        assert "execution" not in cell.metadata  # timings: scripts/refresh_notebooks.py drops them
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
