@@ -6,6 +6,7 @@ import importlib.util
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -58,23 +59,25 @@ def test_first_cell_is_the_install_cell_stamped_from_the_config(path):
     assert not first.outputs
 
 
-def test_first_cell_fails_loudly_in_a_fresh_environment_that_cannot_install(tmp_path):
-    """Colab's trap: pip fails, the cell used to succeed, and the next cell failed instead.
+@pytest.fixture(scope="module")
+def fresh_kernel(tmp_path_factory):
+    """Run the first cell in a fresh virtualenv whose pip reaches no index and no git host.
 
-    A fresh virtualenv without convnb, whose pip can reach no index and no git host, run in
-    a folder holding a bare `convnb/` directory (which `find_spec` mistook for the package):
-    the cell must try to install, and raise an error that says what to do.
+    The venv has no packages but this environment's pip (ensurepip would take seconds). The
+    cell runs in a folder holding a bare `convnb/` directory, which `find_spec` mistook for
+    the package. A `convnb` distribution can be faked in the venv (version, extras).
     """
-    # A venv without pip (ensurepip takes seconds), given this environment's pip alone.
-    venv = tmp_path / "venv"
+    tmp = tmp_path_factory.mktemp("fresh")
+    venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    only_pip = tmp_path / "only-pip"
+    only_pip = tmp / "only-pip"
     only_pip.mkdir()
     (only_pip / "pip").symlink_to(importlib.util.find_spec("pip").submodule_search_locations[0])
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    (venv / "lib" / version / "site-packages" / "only-pip.pth").write_text(f"{only_pip}\n")
-    (tmp_path / "work" / "convnb").mkdir(parents=True)  # a checkout's folder, not a package
-    cell = tmp_path / "cell.py"
+    site = venv / "lib" / version / "site-packages"
+    (site / "only-pip.pth").write_text(f"{only_pip}\n")
+    (tmp / "work" / "convnb").mkdir(parents=True)  # a checkout's folder, not a package
+    cell = tmp / "cell.py"
     cell.write_text(nbformat.read(CHAPTERS[0], as_version=4).cells[0].source)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON", "VIRTUAL"))}
     env |= {
@@ -83,23 +86,57 @@ def test_first_cell_fails_loudly_in_a_fresh_environment_that_cannot_install(tmp_
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "GIT_ALLOW_PROTOCOL": "file",  # git refuses https at once, offline or not
     }
-    done = subprocess.run(
-        [str(venv / "bin" / "python"), str(cell)],
-        cwd=tmp_path / "work",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def run(installed=None, requires=()):
+        for old in site.glob("convnb-*.dist-info"):
+            shutil.rmtree(old)
+        if installed:
+            meta = site / f"convnb-{installed}.dist-info"
+            meta.mkdir()
+            lines = ["Metadata-Version: 2.4", "Name: convnb", f"Version: {installed}"]
+            lines += [f"Requires-Dist: {r}" for r in requires]
+            (meta / "METADATA").write_text("\n".join(lines) + "\n")
+        return subprocess.run(
+            [str(venv / "bin" / "python"), str(cell)],
+            cwd=tmp / "work",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    return run
+
+
+BOOK_EXTRA = ['scipy>=1.10; extra == "book"', "numpy>=1.26"]
+NEEDS = REQUIREMENT.rpartition("@v")[2]
+
+
+@pytest.mark.parametrize(
+    ("installed", "requires", "reason"),
+    [
+        (None, (), "convnb is not installed"),
+        ("0.0.1", (), f"convnb 0.0.1 is older than {NEEDS}"),
+        (NEEDS, BOOK_EXTRA, "scipy (for the book's pictures) is not installed"),
+    ],
+    ids=["missing", "older", "without-extras"],
+)
+def test_first_cell_fails_loudly_when_it_cannot_install(fresh_kernel, installed, requires, reason):
+    """Colab's trap: pip failed, the cell succeeded anyway, and the next cell failed."""
+    done = fresh_kernel(installed, requires)
     assert done.returncode != 0, done.stdout + done.stderr
-    assert f"convnb is not installed: installing {REQUIREMENT}" in done.stdout
-    error = done.stderr.strip().splitlines()
-    assert error[0] == "Traceback (most recent call last):"
+    assert done.stdout == f"{reason}: installing {REQUIREMENT}\n"
+    assert done.stderr.startswith("Traceback (most recent call last):")
     message = done.stderr[done.stderr.index("RuntimeError: ") :]
     assert message.startswith("RuntimeError: Installing convnb failed (pip exit status 1)")
     assert "fatal: transport 'https' not allowed" in message  # what git said, passed on
     assert "github.com and pypi.org" in message
     assert f'pip install "{REQUIREMENT}"' in message
+
+
+def test_first_cell_does_nothing_when_the_release_is_installed(fresh_kernel):
+    done = fresh_kernel(NEEDS, ["numpy>=1.26", 'scipy>=1.10; extra == "gpu-only-here"'])
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
