@@ -47,7 +47,7 @@ def _missing():
         have = metadata.version("convnb")  # an installed distribution, not a folder
     except metadata.PackageNotFoundError:
         spec = importlib.util.find_spec("convnb")
-        # A source checkout on sys.path is a regular package (a bare folder named convnb isn't).
+        # A source checkout on the import path is a regular package (a bare folder isn't).
         return None if spec is not None and spec.origin else "convnb is not installed"
     if _numbers(have) < _numbers(NEEDS):
         return f"convnb {{have}} is older than {{NEEDS}}"
