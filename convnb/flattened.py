@@ -24,6 +24,7 @@ __all__ = ["flattened_conv2d", "flattened_weight"]
 
 
 def _shapes(lateral, vertical, horizontal) -> None:
+    """Raise unless the three filters are 2-D with one row per output channel."""
     if len(lateral.shape) != 2 or len(vertical.shape) != 2 or len(horizontal.shape) != 2:
         raise ValueError(
             "lateral, vertical and horizontal must be 2-D (C_out, length), got shapes "

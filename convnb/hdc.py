@@ -16,6 +16,7 @@ __all__ = ["hdc_distances", "satisfies_hdc", "stack_holes", "stack_offsets"]
 
 
 def _check(dilations, kernel_size) -> tuple[tuple[int, ...], int]:
+    """Validated rates and kernel size, or a ValueError naming the argument."""
     rates = tuple(int(r) for r in dilations)
     if not rates or any(r < 1 for r in rates):
         raise ValueError(f"dilations={tuple(dilations)!r} must be a non-empty list of rates >= 1")

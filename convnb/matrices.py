@@ -25,6 +25,7 @@ __all__ = ["conv_matrix"]
 
 
 def _per_dim(value, nd: int, name: str) -> tuple:
+    """One entry per spatial dimension, from an int or a sequence."""
     if isinstance(value, int | np.integer):
         return (int(value),) * nd
     value = tuple(value)

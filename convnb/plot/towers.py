@@ -12,6 +12,7 @@ __all__ = ["two_towers"]
 
 
 def _width(layer) -> int:
+    """Channels (or features) a layer outputs."""
     return layer.out_channels if isinstance(layer, Conv) else layer.out_features
 
 
