@@ -111,9 +111,21 @@ def two_towers(layers=None, *, ax=None):
                 fontsize=7,
                 color=COLORS["edge"],
             )
-        if col == 1:
-            continue  # the first layer reads the whole input on both GPUs
         x0 = x - step + box_w
+        if col == 1:  # the first layer reads the whole input on both GPUs
+            for y in ys:
+                ax.add_patch(
+                    FancyArrowPatch(
+                        (x0, y + box_h / 2),
+                        (x, y + box_h / 2),
+                        arrowstyle="-|>",
+                        mutation_scale=7,
+                        lw=0.9,
+                        color=COLORS["edge"],
+                        gid=f"same:{layer.name}",
+                    )
+                )
+            continue
         for src, y_src in enumerate(ys):
             for dst, y_dst in enumerate(ys):
                 if src != dst and not cross:
