@@ -62,3 +62,26 @@ def test_errors():
         conv_matrix(np.ones((3, 1, 3)), 5, groups=2)
     with pytest.raises(ValueError, match=r"weight must have shape"):
         conv_matrix(np.ones((3, 3)), 5)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_transpose_is_the_transposed_convolution(case):
+    c_in, c_out, size, kernel, stride, padding, dilation, groups = case
+    if not isinstance(padding, int):
+        pytest.skip("a transposed convolution trims the same padding from both ends")
+    rng = np.random.default_rng(2)
+    w = rng.standard_normal((c_out, c_in // groups, *kernel))
+    kw = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    C = conv_matrix(w, size, **kw)
+    out = reference.conv(np.zeros((1, c_in, *size)), w, **kw).shape
+    y = rng.standard_normal(out)
+    strides = stride if isinstance(stride, tuple) else (stride,) * len(size)
+    dils = dilation if isinstance(dilation, tuple) else (dilation,) * len(size)
+    extra = tuple(
+        i - ((o - 1) * s - 2 * padding + d * (k - 1) + 1)
+        for i, o, s, d, k in zip(size, out[2:], strides, dils, kernel, strict=True)
+    )
+    # the adjoint maps C_out channels back to C_in: its weight, in the transposed layout
+    # (C_in_of_transpose, C_out_of_transpose / groups, ...), is w itself
+    back = reference.conv_transpose(y, w, **kw, output_padding=extra)
+    np.testing.assert_allclose(C.T @ y.ravel(), back.ravel(), rtol=1e-10, atol=1e-10)
