@@ -236,13 +236,19 @@ const DEFS =
   `patternTransform="rotate(45)"><rect width="6" height="6" fill="#f2f2f2"/>` +
   `<line x1="0" y1="0" x2="0" y2="6" stroke="${PALETTE.pad}" stroke-width="2"/></pattern></defs>`;
 
-// One square grid of n x n cells at (x0, y0); `cell(r, c)` returns extra attributes or text.
+// One square grid of n x n cells at (x0, y0): a fill per cell that is not white, and all
+// the cell borders as one path (a few DOM nodes, not one per cell: redraws stay fast).
 function grid(x0, y0, n, size, fill) {
   let out = "";
   for (let r = 0; r < n; r++)
-    for (let c = 0; c < n; c++)
-      out += rect(x0 + c * size, y0 + r * size, size, size, `fill="${fill(r, c)}" stroke="${PALETTE.grid}" stroke-width="0.5"`);
-  return out;
+    for (let c = 0; c < n; c++) {
+      const f = fill(r, c);
+      if (f !== "#fff") out += rect(x0 + c * size, y0 + r * size, size, size, `fill="${f}"`);
+    }
+  let d = "";
+  for (let j = 0; j <= n; j++)
+    d += `M${x0} ${y0 + j * size}h${n * size}M${x0 + j * size} ${y0}v${n * size}`;
+  return out + `<path d="${d}" fill="none" stroke="${PALETTE.grid}" stroke-width="0.6"/>`;
 }
 
 function legend(x, y, items, width) {
@@ -391,12 +397,19 @@ export function drawChannels(state, info, width) {
   const perIn = cIn / g;
   const perOut = cOut / g;
   const read = new Set(info.channels);
-  for (let o = 0; o < cOut; o++) {
-    const strong = o === info.out_channel;
+  // one path per group for its connections, and one for the selected output channel's
+  const paths = new Array(g).fill("");
+  let strong = "";
+  for (let o = 0; o < cOut; o++)
     for (const c of inputChannels(o, cIn, cOut, g)) {
-      svg += `<line x1="${x(c, cIn) + box / 2}" y1="${y1 + box}" x2="${x(o, cOut) + box / 2}" y2="${y2}" stroke="${strong ? PALETTE.ink : colour(o, perOut)}" stroke-opacity="${strong ? 1 : 0.35}" stroke-width="${strong ? 2 : 1}"/>`;
+      const seg = `M${x(c, cIn) + box / 2} ${y1 + box}L${x(o, cOut) + box / 2} ${y2}`;
+      if (o === info.out_channel) strong += seg;
+      else paths[Math.floor(o / perOut)] += seg;
     }
-  }
+  paths.forEach((d, k) => {
+    if (d) svg += `<path d="${d}" stroke="${colour(k * perOut, perOut)}" stroke-opacity="0.35" stroke-width="1" fill="none"/>`;
+  });
+  svg += `<path d="${strong}" stroke="${PALETTE.ink}" stroke-width="2" fill="none" data-selected="1"/>`;
   const label = (cx, cy, t) =>
     box >= 18 ? `<text x="${cx + box / 2}" y="${cy + box / 2 + 4}" font-size="12" text-anchor="middle" fill="#fff" stroke="#000" stroke-width="0.3" font-weight="bold">${t}</text>` : "";
   for (let c = 0; c < cIn; c++)

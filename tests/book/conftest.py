@@ -50,7 +50,13 @@ def config():
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
-    """A fresh strict build of the book; returns the folder of its HTML."""
+    """A fresh strict build of the book; returns the folder of its HTML.
+
+    ``CONVNB_BUILT_BOOK=<folder of the HTML>`` reuses a build instead (for working on the
+    tests themselves; CI always builds afresh)."""
+    reuse = os.environ.get("CONVNB_BUILT_BOOK")
+    if reuse:
+        return pathlib.Path(reuse)
     out = tmp_path_factory.mktemp("book")
     env = dict(os.environ, CONVNB_OFFLINE_ASSETS="1" if VENDORED else "0")
     jupyter_book = shutil.which("jupyter-book", path=str(pathlib.Path(sys.executable).parent))

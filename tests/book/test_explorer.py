@@ -55,7 +55,9 @@ def test_every_explorer_responds(open_page):
             slider = root.locator("input[data-key='stride']")
             start = int(slider.input_value())
             slider.focus()
-            page.keyboard.press("ArrowLeft" if start > 1 else "ArrowRight")
+            # a larger stride keeps every preset valid (a smaller one can make a transposed
+            # layer's output_padding too large: the explorer then shows convnb's error)
+            page.keyboard.press("ArrowRight" if start < 4 else "ArrowLeft")
             params = page.evaluate(f"window.convnb.explorers[{k}].get().params")
             assert params["stride"] != start, name
             shown = root.locator("input[data-key='stride'] + output").inner_text()
