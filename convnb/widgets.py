@@ -3,8 +3,9 @@
 :func:`explorer` is an anywidget whose interface is one ES module
 (``convnb/static/explorer.js``, SVG, no build step): the same code runs in a kernel
 (Jupyter, Binder, Colab) and on the static book page, where every control works with no
-kernel. :func:`sliding_explorer` and :func:`network_explorer` are ipywidgets drawn with
-:mod:`convnb.plot`; they need a kernel to move. Arrows point one way: widgets -> plot -> math.
+kernel. :func:`sliding_explorer` works the same way (``sliding.js``).
+:func:`network_explorer` is an ipywidget drawn with :mod:`convnb.plot`; it needs a kernel
+to move (the static page shows its first state). Arrows point one way: widgets -> plot -> math.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ __all__ = [
     "LAYER_KEYS",
     "PRESETS",
     "Explorer",
+    "SlidingExplorer",
     "companion",
     "describe",
     "explorer",
@@ -123,13 +125,38 @@ PRESETS = {
 _DEFAULTS = dict(transposed=False, output_padding=0, position=0, out_channel=0)
 
 
-def sliding_explorer(signal, kernel, *, shift=None, flip=False):
+class SlidingExplorer(anywidget.AnyWidget):
+    """A kernel sliding along a 1-D signal: :func:`sliding_explorer` builds it.
+
+    The view is ``convnb/static/sliding.js`` (SVG), live in a kernel and on the static
+    page alike. ``convolved`` and ``correlated`` are the full results, computed by
+    :func:`convnb.signal.convolve` and :func:`convnb.signal.correlate`; the view only
+    chooses which samples meet (the pairs of :func:`convnb.signal.taps`).
+    """
+
+    _esm = _STATIC / "sliding.js"
+    signal = traitlets.List(traitlets.Float()).tag(sync=True)
+    kernel = traitlets.List(traitlets.Float()).tag(sync=True)
+    shift = traitlets.Int(0).tag(sync=True)
+    flip = traitlets.Bool(False).tag(sync=True)
+    convolved = traitlets.List(traitlets.Float()).tag(sync=True)
+    correlated = traitlets.List(traitlets.Float()).tag(sync=True)
+
+    @traitlets.validate("shift")
+    def _valid_shift(self, proposal):
+        last = len(self.signal) + len(self.kernel) - 2
+        if not 0 <= proposal["value"] <= last:
+            raise traitlets.TraitError(f"shift={proposal['value']} is not in 0..{last}")
+        return proposal["value"]
+
+
+def sliding_explorer(signal, kernel, *, shift=None, flip=False) -> SlidingExplorer:
     """Slide a kernel along a 1-D signal, with or without flipping it.
 
     Parameters
     ----------
     signal, kernel : 1-D arrays
-        Any supported array library.
+        Real values, from any supported array library.
     shift : int, optional
         Initial output index; defaults to the middle of the full output.
     flip : bool, default False
@@ -137,50 +164,35 @@ def sliding_explorer(signal, kernel, *, shift=None, flip=False):
 
     Returns
     -------
-    ipywidgets.VBox
-        A slider for the output position, a toggle for the flip, and the figure of
-        :func:`convnb.plot.sliding_kernel`. ``box.children[:2]`` are the two controls and
-        ``box.children[2]`` the output area, for programmatic use.
+    SlidingExplorer
+        An anywidget with a slider for the output index (trait ``shift``, in
+        ``0 .. len(signal) + len(kernel) - 2``) and a toggle for the flip (``flip``).
 
     Examples
     --------
     >>> import numpy as np
     >>> box = sliding_explorer(np.array([1.0, 2.0, 3.0]), np.array([1.0, -1.0]))
-    >>> slider, toggle, _ = box.children
-    >>> (slider.min, slider.max, slider.value, toggle.value)
-    (0, 3, 1, False)
-    >>> slider.value = 3  # redraws the figure for the last output
+    >>> box.shift, box.flip, box.correlated
+    (1, False, [-1.0, -1.0, -1.0, 3.0])
+    >>> box.shift = 3  # the view redraws for the last output
     """
-    n, m = len(to_numpy(signal)), len(to_numpy(kernel))
+    from . import signal as _signal
+
+    f, g = to_numpy(signal), to_numpy(kernel)
+    if f.ndim != 1 or g.ndim != 1:
+        raise ValueError(f"signal and kernel must be 1-D, got shapes {f.shape} and {g.shape}")
+    if f.dtype.kind == "c" or g.dtype.kind == "c":
+        raise TypeError("sliding_explorer draws real signals; got complex values")
+    n, m = len(f), len(g)
     last = n + m - 2
-    slider = widgets.IntSlider(
-        value=last // 2 if shift is None else shift,
-        min=0,
-        max=last,
-        description="output index",
-        style={"description_width": "initial"},
-        continuous_update=True,
+    return SlidingExplorer(
+        signal=[float(v) for v in f],
+        kernel=[float(v) for v in g],
+        convolved=[float(v) for v in to_numpy(_signal.convolve(signal, kernel))],
+        correlated=[float(v) for v in to_numpy(_signal.correlate(signal, kernel))],
+        shift=last // 2 if shift is None else shift,
+        flip=flip,
     )
-    toggle = widgets.ToggleButton(
-        value=flip,
-        description="flip the kernel (convolution)",
-        layout=widgets.Layout(width="auto"),
-    )
-    out = widgets.Output()
-
-    def redraw(_=None):
-        ax = plot.sliding_kernel(signal, kernel, slider.value, flip=toggle.value)
-        plt.close(ax.figure)
-        if get_ipython() is None:  # outside a kernel there is nowhere to show it
-            return
-        with out:
-            out.clear_output(wait=True)
-            display(ax.figure)
-
-    slider.observe(redraw, names="value")
-    toggle.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([slider, toggle, out])
 
 
 class Explorer(anywidget.AnyWidget):

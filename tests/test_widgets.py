@@ -10,29 +10,46 @@ import subprocess
 
 import numpy as np
 import pytest
+import traitlets
 
-from convnb import frameworks, plot, widgets
+from convnb import frameworks, widgets
+from convnb import signal as convnb_signal
 
 from .book.oracle import expected, expected_error, sweep
 
 
-def test_sliding_explorer_controls_redraw(monkeypatch):
-    calls = []
-    original = plot.sliding_kernel
+def test_sliding_explorer_carries_convnbs_results():
+    f, g = np.arange(5.0), np.array([1.0, 0.0, -1.0])
+    box = widgets.sliding_explorer(f, g)
+    assert (box.shift, box.flip) == (3, False)  # mid-way through the 7 outputs
+    assert box.convolved == list(np.convolve(f, g))
+    assert box.correlated == list(np.correlate(f, g, mode="full"))
+    assert "export default { render }" in str(box.get_state()["_esm"])
+    box.shift, box.flip = 6, True
+    with pytest.raises(traitlets.TraitError, match=r"shift=7 is not in 0\.\.6"):
+        box.shift = 7
+    with pytest.raises(TypeError, match="real signals"):
+        widgets.sliding_explorer(f * 1j, g)
 
-    def recording(signal, kernel, shift, *, flip=False, ax=None):
-        calls.append((shift, flip))
-        return original(signal, kernel, shift, flip=flip, ax=ax)
 
-    monkeypatch.setattr(plot, "sliding_kernel", recording)
-    box = widgets.sliding_explorer(np.arange(5.0), np.array([1.0, 0.0, -1.0]))
-    slider, toggle, _ = box.children
-    assert (slider.min, slider.max) == (0, 6)
-    assert calls == [(3, False)]  # the first picture is drawn at once, mid-way
-    slider.value = 6
-    toggle.value = True
-    slider.value = 0
-    assert calls[1:] == [(6, False), (6, True), (0, True)]
+def test_sliding_taps_in_javascript_are_convnbs():
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("Node.js is not installed")
+    module = pathlib.Path(widgets.__file__).parent / "static" / "sliding.js"
+    cases = [(n, m, s, flip) for n in (1, 3, 5) for m in (1, 2, 3) for s in range(n + m - 1)
+             for flip in (False, True)]  # fmt: skip
+    script = (
+        f"import * as m from {json.dumps(module.as_uri())};"
+        "console.log(JSON.stringify(JSON.parse(process.argv[1])"
+        ".map(([n, k, s, f]) => m.taps(n, k, s, f))));"
+    )
+    out = subprocess.run(
+        [node, "--input-type=module", "-e", script, json.dumps(cases)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    want = [[list(t) for t in convnb_signal.taps(n, m, s, flip=f)] for n, m, s, f in cases]
+    assert json.loads(out) == want
 
 
 def _layer(**changes):

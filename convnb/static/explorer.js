@@ -280,8 +280,9 @@ export function drawSpatial(state, info, width) {
   let rightN;
   if (st.transposed) {
     leftN = st.in_size;
-    rightN = info.output_size + 2 * info.before; // the scatter area before trimming
-    rightN = Math.max(rightN, (st.in_size - 1) * st.stride + d * (k - 1) + 1);
+    // the scatter area before padding trims it, and any cells output_padding adds past it
+    const full = (st.in_size - 1) * st.stride + d * (k - 1) + 1;
+    rightN = Math.max(full, info.before + info.output_size);
   } else {
     leftN = st.in_size + info.before + info.after;
     rightN = info.output_size;
@@ -449,9 +450,9 @@ export function readoutHTML(st, info) {
     ["multiply-accumulates", `${info.macs.toLocaleString("en-US")} = ${macsFormula} per image`],
     ["receptive field", `${info.receptive_field}×${info.receptive_field} input samples = d·(k − 1) + 1 = ${d}·(${k} − 1) + 1`],
   ];
-  const dl = rows.map(([a, b]) => `<div><dt>${a}</dt><dd>${b}</dd></div>`).join("");
+  const lines = rows.map(([a, b]) => `<div><b>${a}:</b> ${b}</div>`).join("");
   return (
-    `<dl class="convnb-readout">${dl}</dl>` +
+    `<div class="convnb-readout">${lines}</div>` +
     `<pre class="convnb-code"># PyTorch\n${esc(pytorchCode(st))}\n\n# TensorFlow / Keras (channels last)\n${esc(kerasCode(st))}</pre>`
   );
 }
@@ -470,11 +471,8 @@ const CSS = `
 .convnb-controls [hidden]{display:none!important}
 .convnb-figure svg{display:block;max-width:100%;height:auto;margin:4px 0}
 .convnb-error{color:#b00020;font-family:ui-monospace,monospace;font-size:14px;overflow-wrap:anywhere;white-space:normal;margin:6px 0}
-.convnb-readout{margin:6px 0;display:block}
+.convnb-readout{margin:6px 0;overflow-wrap:anywhere}
 .convnb-readout div{margin:0 0 4px}
-.convnb-readout dt{font-weight:bold;display:inline}
-.convnb-readout dt::after{content:": "}
-.convnb-readout dd{display:inline;margin:0;overflow-wrap:anywhere}
 .convnb-code{white-space:pre-wrap;overflow-wrap:anywhere;font-size:13px;background:#f6f6f6;padding:6px;margin:6px 0}
 `;
 

@@ -32,7 +32,7 @@ OVERFLOW_JS = """() => {
   const found = [];
   if (doc.scrollWidth > doc.clientWidth + tolerance)
     found.push(`page: scrollWidth ${doc.scrollWidth} > clientWidth ${doc.clientWidth}`);
-  const selector = '.convnb-readout, .convnb-readout dd, .convnb-code, .convnb-error, ' +
+  const selector = '.convnb-readout, .convnb-readout div, .convnb-code, .convnb-error, ' +
     '.convnb-controls, .convnb-explorer, main table';
   for (const e of document.querySelectorAll(selector)) {
     if (!e.offsetParent) continue;  // hidden

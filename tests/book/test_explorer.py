@@ -167,3 +167,20 @@ def test_one_update_takes(open_page, artefacts):
     line = f"explorer update (set + redraw + layout): median {median:.2f} ms, max {worst:.2f} ms"
     (artefacts / "explorer-update.txt").write_text(line + "\n")
     print("\n" + line)
+
+
+def test_the_sliding_explorer_responds(open_page):
+    page, visit = open_page("book/01_convolution_vs_correlation", 390)
+    root = page.locator("[data-convnb-sliding]")
+    assert root.count() == 1
+    title = root.locator("svg text[font-weight='bold']")
+    before = title.inner_text()
+    slider = root.locator("input[data-key='shift']")
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    after = title.inner_text()
+    assert after != before and f"out[{slider.input_value()}]" in after
+    root.locator("input[data-key='flip']").click()
+    flipped = title.inner_text()
+    assert flipped.split(":")[0] != after.split(":")[0]  # convolution <-> cross-correlation
+    assert visit.errors == [] and visit.external == []
