@@ -7,6 +7,7 @@ Always:
   page's saved widget state with the explorer's own ES module (which travels in that
   state), so every control works with no kernel and no server; other ipywidgets are shown
   in their first state;
+* ``convnb.css``: headings wrap on a phone instead of scrolling the page sideways;
 * each page's scripts are de-duplicated (sphinx-thebe adds its inline configuration twice
   under Jupyter Book 1.x, which is a "redeclared identifier" error in the browser).
 
@@ -91,5 +92,6 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("config-inited", _configure)
+    app.add_css_file("convnb.css")
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,9 +3,9 @@
 :func:`explorer` is an anywidget whose interface is one ES module
 (``convnb/static/explorer.js``, SVG, no build step): the same code runs in a kernel
 (Jupyter, Binder, Colab) and on the static book page, where every control works with no
-kernel. :func:`sliding_explorer` works the same way (``sliding.js``).
-:func:`network_explorer` is an ipywidget drawn with :mod:`convnb.plot`; it needs a kernel
-to move (the static page shows its first state). Arrows point one way: widgets -> plot -> math.
+kernel. :func:`sliding_explorer` (``sliding.js``) and :func:`network_explorer`
+(``network.js``) work the same way; their numbers come from the package, computed in
+Python and carried in the widget's state. Arrows point one way: widgets -> plot -> math.
 """
 
 from __future__ import annotations
@@ -13,11 +13,7 @@ from __future__ import annotations
 import pathlib
 
 import anywidget
-import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import traitlets
-from IPython import get_ipython
-from IPython.display import display
 
 from . import arithmetic, channels, frameworks, plot
 from ._backend import to_numpy
@@ -26,6 +22,7 @@ __all__ = [
     "LAYER_KEYS",
     "PRESETS",
     "Explorer",
+    "NetworkExplorer",
     "SlidingExplorer",
     "companion",
     "describe",
@@ -410,7 +407,60 @@ def companion(preset="standard", **values):
     )
 
 
-def network_explorer(network="AlexNet", layer=None):
+class NetworkExplorer(anywidget.AnyWidget):
+    """Pick a network and a layer: :func:`network_explorer` builds it.
+
+    The view is ``convnb/static/network.js`` (SVG), live in a kernel and on the static
+    page alike. ``tables`` holds every network's rows from
+    :func:`convnb.networks.summarize` (and where the central output's receptive field
+    sits); the view only draws them.
+    """
+
+    _esm = _STATIC / "network.js"
+    tables = traitlets.Dict().tag(sync=True)
+    network = traitlets.Unicode().tag(sync=True)
+    layer = traitlets.Int(0).tag(sync=True)
+
+    @traitlets.validate("network")
+    def _valid_network(self, proposal):
+        if proposal["value"] not in self.tables:
+            raise traitlets.TraitError(
+                f"network={proposal['value']!r} is not one of {sorted(self.tables)}"
+            )
+        return proposal["value"]
+
+    @traitlets.validate("layer")
+    def _valid_layer(self, proposal):
+        last = len(self.tables[self.network]["rows"]) - 1
+        if not 0 <= proposal["value"] <= last:
+            raise traitlets.TraitError(f"layer={proposal['value']} is not in 0..{last}")
+        return proposal["value"]
+
+
+def _network_table(layers, shape) -> dict:
+    """The rows of :func:`convnb.networks.summarize` as plain data, with the centre of
+    each layer's central output on the input (as :func:`convnb.plot.network` places it)."""
+    from . import networks
+
+    rows = networks.summarize(layers, shape)
+    out = []
+    for k, row in enumerate(rows):
+        spatial = next(r.shape for r in reversed(rows[: k + 1]) if len(r.shape) == 3)
+        out.append(
+            dict(
+                name=row.name,
+                params=row.params,
+                macs=row.macs,
+                rf_size=row.rf_size,
+                rf_jump=row.rf_jump,
+                cy=row.rf_start + (spatial[1] // 2) * row.rf_jump,
+                cx=row.rf_start + (spatial[2] // 2) * row.rf_jump,
+            )
+        )
+    return {"input_shape": list(shape), "rows": out}
+
+
+def network_explorer(network="AlexNet", layer=None) -> NetworkExplorer:
     """Pick a network and a layer: its receptive field on an image and the running cost.
 
     Parameters
@@ -422,53 +472,22 @@ def network_explorer(network="AlexNet", layer=None):
 
     Returns
     -------
-    ipywidgets.VBox
-        A dropdown for the network, a slider for the layer, and the figure of
-        :func:`convnb.plot.network`.
+    NetworkExplorer
+        An anywidget with a dropdown for the network (trait ``network``) and a slider for
+        the layer (``layer``).
 
     Examples
     --------
     >>> box = network_explorer("MobileNet v1 1.0-224")
-    >>> choice, slider, _ = box.children
-    >>> slider.max  # 27 convolutions, the pooling and the classifier
+    >>> box.layer  # 27 convolutions, the pooling and the classifier: the last is 28
     28
+    >>> box.tables[box.network]["rows"][4]["rf_size"]
+    11
     """
     from . import networks
 
-    choice = widgets.Dropdown(
-        options=list(networks.NETWORKS),
-        value=network,
-        description="network",
-        layout=widgets.Layout(width="420px"),
-    )
-    slider = widgets.IntSlider(description="layer", min=0, max=1, continuous_update=False)
-    out = widgets.Output()
-
-    def rows():
-        layers, shape = networks.NETWORKS[choice.value]
-        return networks.summarize(layers, shape), shape
-
-    def redraw(_=None):
-        table, shape = rows()
-        axes = plot.network(table, slider.value, shape)
-        plt.close(axes[0].figure)
-        if get_ipython() is None:
-            return
-        with out:
-            out.clear_output(wait=True)
-            display(axes[0].figure)
-
-    def reset(_=None):
-        table, _ = rows()
-        with slider.hold_trait_notifications():
-            slider.max = len(table) - 1
-            slider.value = len(table) - 1
-        redraw()
-
-    table, _ = rows()
-    slider.max = len(table) - 1
-    slider.value = len(table) - 1 if layer is None else layer
-    choice.observe(reset, names="value")
-    slider.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([choice, slider, out])
+    tables = {name: _network_table(*spec) for name, spec in networks.NETWORKS.items()}
+    if network not in tables:
+        raise ValueError(f"network={network!r} is not one of {sorted(tables)}")
+    last = len(tables[network]["rows"]) - 1
+    return NetworkExplorer(tables=tables, network=network, layer=last if layer is None else layer)

@@ -187,6 +187,28 @@ _INVALID = [
 ]
 
 
+def test_network_explorer_carries_convnbs_summary():
+    from convnb import networks
+
+    box = widgets.network_explorer("AlexNet", layer=4)
+    assert (box.network, box.layer) == ("AlexNet", 4)
+    assert set(box.tables) == set(networks.NETWORKS)
+    layers, shape = networks.NETWORKS["AlexNet"]
+    rows = networks.summarize(layers, shape)
+    table = box.tables["AlexNet"]
+    assert [r["name"] for r in table["rows"]] == [r.name for r in rows]
+    assert [r["rf_size"] for r in table["rows"]] == [r.rf_size for r in rows]
+    assert sum(r["macs"] for r in table["rows"]) == sum(r.macs for r in rows)
+    # conv1 of AlexNet: 11x11, stride 4, on 227 pixels: 55 outputs, the central one (27)
+    # starts at 27 * 4 = 108, so its field is centred on pixel 108 + 5 = 113
+    assert (table["rows"][0]["cx"], table["rows"][0]["cy"]) == (113, 113)
+    assert "export default { render }" in str(box.get_state()["_esm"])
+    with pytest.raises(traitlets.TraitError, match=r"layer=99 is not in 0\.\.10"):
+        box.layer = 99
+    with pytest.raises(ValueError, match="network='LeNet' is not one of"):
+        widgets.network_explorer("LeNet")
+
+
 def test_companion_animation_covers_every_position():
     anim = widgets.companion("dilated")
     assert len(list(anim.new_frame_seq())) == 81

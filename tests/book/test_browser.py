@@ -3,8 +3,8 @@
 Every page, at 1280 px and at 390 px: no console errors, no failed local requests, no
 request that leaves localhost, every image loaded, every formula typeset by MathJax, every
 animation player steps when its button is clicked, every embedded widget shown, no
-horizontal overflow of the page or of any read-out, code block or table, explorer text at
-a readable size, and a chapter transfers at most 2 MB gzip-compressed. Then the
+horizontal overflow of the page or of any read-out, code block or table, live widgets'
+text at a readable size, and a chapter transfers at most 2 MB gzip-compressed. Then the
 previous/next links walk the book in the order of _toc.yml, and the search page finds a
 chapter. A screenshot of each page at each width, and the page weights, are left in
 _build/test-artefacts/.
@@ -43,10 +43,12 @@ OVERFLOW_JS = """() => {
   return found;
 }"""
 
-# The explorers' SVG text as displayed: its font size times the SVG's scale on screen.
+# The live widgets' SVG text as displayed: its font size times the SVG's scale on screen.
 FONT_JS = """() => {
   const sizes = [];
-  for (const svg of document.querySelectorAll('[data-convnb-explorer] svg')) {
+  const selector = '[data-convnb-explorer] svg, [data-convnb-sliding] svg, ' +
+    '[data-convnb-network] svg';
+  for (const svg of document.querySelectorAll(selector)) {
     const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
     for (const t of svg.querySelectorAll('text'))
       sizes.push(parseFloat(getComputedStyle(t).fontSize) * scale);

@@ -184,3 +184,19 @@ def test_the_sliding_explorer_responds(open_page):
     flipped = title.inner_text()
     assert flipped.split(":")[0] != after.split(":")[0]  # convolution <-> cross-correlation
     assert visit.errors == [] and visit.external == []
+
+
+def test_the_network_explorer_responds(open_page):
+    page, visit = open_page("book/10_real_networks", 390)
+    root = page.locator("[data-convnb-network]")
+    assert root.count() == 1
+    title = root.locator("svg text[font-weight='bold']").first
+    before = title.inner_text()
+    slider = root.locator("input[data-key='layer']")
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    assert title.inner_text() != before
+    root.locator("select").select_option("MobileNet v1 1.0-224")
+    assert root.locator("input[data-key='layer']").input_value() == "28"  # the last layer
+    assert title.inner_text().startswith("fc: receptive field")
+    assert visit.errors == [] and visit.external == []
