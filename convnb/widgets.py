@@ -1,30 +1,44 @@
-"""Interactive explorers for the book, built on :mod:`convnb.plot`.
+"""Interactive explorers for the book.
 
-Each explorer returns an ipywidgets container. Its first drawing is made with the default
-values, so a static page (where the widget is frozen at its first state) still shows a
-meaningful picture. Arrows point one way: widgets -> plot -> math.
+:func:`explorer` is an anywidget whose interface is one ES module
+(``convnb/static/explorer.js``, SVG, no build step): the same code runs in a kernel
+(Jupyter, Binder, Colab) and on the static book page, where every control works with no
+kernel. :func:`sliding_explorer` (``sliding.js``) and :func:`network_explorer`
+(``network.js``) work the same way; their numbers come from the package, computed in
+Python and carried in the widget's state. Arrows point one way: widgets -> plot -> math.
 """
 
 from __future__ import annotations
 
-import html
+import pathlib
 
 try:
-    import ipywidgets as widgets
-    import matplotlib.pyplot as plt
-    from IPython import get_ipython
-    from IPython.display import display
+    import anywidget
+    import traitlets
 except ImportError as _exc:
-    _missing = (_exc.name or "ipywidgets").split(".")[0]
+    _missing = (_exc.name or "anywidget").split(".")[0]
     raise ImportError(
         f'convnb.widgets needs {_missing}, which is not installed: pip install "convnb[plot]"',
         name=_missing,
     ) from _exc
 
-from . import arithmetic, frameworks, plot
+from . import arithmetic, channels, frameworks, plot
 from ._backend import to_numpy
 
-__all__ = ["PRESETS", "Explorer", "companion", "explorer", "network_explorer", "sliding_explorer"]
+__all__ = [
+    "LAYER_KEYS",
+    "PRESETS",
+    "Explorer",
+    "NetworkExplorer",
+    "SlidingExplorer",
+    "companion",
+    "describe",
+    "explorer",
+    "network_explorer",
+    "sliding_explorer",
+]
+
+_STATIC = pathlib.Path(__file__).resolve().parent / "static"
 
 #: The explorer's starting values for each chapter. Every preset draws a meaningful
 #: picture as it is, because that first state is what the static web page shows.
@@ -115,13 +129,38 @@ PRESETS = {
 _DEFAULTS = dict(transposed=False, output_padding=0, position=0, out_channel=0)
 
 
-def sliding_explorer(signal, kernel, *, shift=None, flip=False):
+class SlidingExplorer(anywidget.AnyWidget):
+    """A kernel sliding along a 1-D signal: :func:`sliding_explorer` builds it.
+
+    The view is ``convnb/static/sliding.js`` (SVG), live in a kernel and on the static
+    page alike. ``convolved`` and ``correlated`` are the full results, computed by
+    :func:`convnb.signal.convolve` and :func:`convnb.signal.correlate`; the view only
+    chooses which samples meet (the pairs of :func:`convnb.signal.taps`).
+    """
+
+    _esm = _STATIC / "sliding.js"
+    signal = traitlets.List(traitlets.Float()).tag(sync=True)
+    kernel = traitlets.List(traitlets.Float()).tag(sync=True)
+    shift = traitlets.Int(0).tag(sync=True)
+    flip = traitlets.Bool(False).tag(sync=True)
+    convolved = traitlets.List(traitlets.Float()).tag(sync=True)
+    correlated = traitlets.List(traitlets.Float()).tag(sync=True)
+
+    @traitlets.validate("shift")
+    def _valid_shift(self, proposal):
+        last = len(self.signal) + len(self.kernel) - 2
+        if not 0 <= proposal["value"] <= last:
+            raise traitlets.TraitError(f"shift={proposal['value']} is not in 0..{last}")
+        return proposal["value"]
+
+
+def sliding_explorer(signal, kernel, *, shift=None, flip=False) -> SlidingExplorer:
     """Slide a kernel along a 1-D signal, with or without flipping it.
 
     Parameters
     ----------
     signal, kernel : 1-D arrays
-        Any supported array library.
+        Real values, from any supported array library.
     shift : int, optional
         Initial output index; defaults to the middle of the full output.
     flip : bool, default False
@@ -129,296 +168,178 @@ def sliding_explorer(signal, kernel, *, shift=None, flip=False):
 
     Returns
     -------
-    ipywidgets.VBox
-        A slider for the output position, a toggle for the flip, and the figure of
-        :func:`convnb.plot.sliding_kernel`. ``box.children[:2]`` are the two controls and
-        ``box.children[2]`` the output area, for programmatic use.
+    SlidingExplorer
+        An anywidget with a slider for the output index (trait ``shift``, in
+        ``0 .. len(signal) + len(kernel) - 2``) and a toggle for the flip (``flip``).
 
     Examples
     --------
     >>> import numpy as np
     >>> box = sliding_explorer(np.array([1.0, 2.0, 3.0]), np.array([1.0, -1.0]))
-    >>> slider, toggle, _ = box.children
-    >>> (slider.min, slider.max, slider.value, toggle.value)
-    (0, 3, 1, False)
-    >>> slider.value = 3  # redraws the figure for the last output
+    >>> box.shift, box.flip, box.correlated
+    (1, False, [-1.0, -1.0, -1.0, 3.0])
+    >>> box.shift = 3  # the view redraws for the last output
     """
-    n, m = len(to_numpy(signal)), len(to_numpy(kernel))
+    from . import signal as _signal
+
+    f, g = to_numpy(signal), to_numpy(kernel)
+    if f.ndim != 1 or g.ndim != 1:
+        raise ValueError(f"signal and kernel must be 1-D, got shapes {f.shape} and {g.shape}")
+    if f.dtype.kind == "c" or g.dtype.kind == "c":
+        raise TypeError("sliding_explorer draws real signals; got complex values")
+    n, m = len(f), len(g)
     last = n + m - 2
-    slider = widgets.IntSlider(
-        value=last // 2 if shift is None else shift,
-        min=0,
-        max=last,
-        description="output index",
-        style={"description_width": "initial"},
-        continuous_update=True,
+    return SlidingExplorer(
+        signal=[float(v) for v in f],
+        kernel=[float(v) for v in g],
+        convolved=[float(v) for v in to_numpy(_signal.convolve(signal, kernel))],
+        correlated=[float(v) for v in to_numpy(_signal.correlate(signal, kernel))],
+        shift=last // 2 if shift is None else shift,
+        flip=flip,
     )
-    toggle = widgets.ToggleButton(
-        value=flip,
-        description="flip the kernel (convolution)",
-        layout=widgets.Layout(width="auto"),
-    )
-    out = widgets.Output()
-
-    def redraw(_=None):
-        ax = plot.sliding_kernel(signal, kernel, slider.value, flip=toggle.value)
-        plt.close(ax.figure)
-        if get_ipython() is None:  # outside a kernel there is nowhere to show it
-            return
-        with out:
-            out.clear_output(wait=True)
-            display(ax.figure)
-
-    slider.observe(redraw, names="value")
-    toggle.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([slider, toggle, out])
 
 
-def _padding_options():
-    return [("0 (valid)", 0), ("1", 1), ("2", 2), ("3", 3), ("same", "same")]
-
-
-class Explorer(widgets.VBox):
+class Explorer(anywidget.AnyWidget):
     """One explorer for every chapter: a 2-D convolution layer you can reshape.
 
-    Build it with :func:`explorer`. ``controls`` maps each parameter name to its widget,
-    ``readout`` is the HTML panel (formulas, counts, framework code, or the package's own
-    error message for an invalid combination), and :meth:`update` redraws; moving any
-    control calls it.
+    The interface is one ES module, ``convnb/static/explorer.js``, that draws SVG in the
+    browser; it is the same code in Jupyter, Binder, Colab and on the static book page
+    (where it runs from the saved widget state, with no kernel). The traitlets hold the
+    layer, with the argument names of :func:`convnb.conv2d` and
+    :func:`convnb.conv_transpose2d`; setting one redraws the view, and moving a control in
+    the view sets the trait. :attr:`error` is the package's own message for an invalid
+    layer (the view shows the same text), and :attr:`info` the read-out's numbers.
     """
 
-    def __init__(self, values):
-        slider = dict(
-            style={"description_width": "initial"},
-            continuous_update=False,
-            layout=widgets.Layout(width="260px"),
-        )
-        c = {
-            "input_size": widgets.IntSlider(min=1, max=12, description="input size", **slider),
-            "channels": widgets.IntSlider(min=1, max=12, description="in channels", **slider),
-            "multiplier": widgets.IntSlider(
-                min=1, max=4, description="channel multiplier", **slider
-            ),
-            "groups": widgets.IntSlider(min=1, max=12, description="groups", **slider),
-            "kernel_size": widgets.IntSlider(min=1, max=7, description="kernel size", **slider),
-            "stride": widgets.IntSlider(min=1, max=4, description="stride", **slider),
-            "padding": widgets.Dropdown(
-                options=_padding_options(),
-                description="padding",
-                layout=widgets.Layout(width="260px"),
-            ),
-            "dilation": widgets.IntSlider(min=1, max=4, description="dilation", **slider),
-            "transposed": widgets.Checkbox(description="transposed", indent=False),
-            "output_padding": widgets.IntSlider(
-                min=0, max=3, description="output padding", **slider
-            ),
-            "position": widgets.IntSlider(min=0, max=0, description="position", **slider),
-            "out_channel": widgets.IntSlider(min=0, max=0, description="output channel", **slider),
-        }
-        self.controls = c
-        self.readout = widgets.HTML()
-        self.output = widgets.Output()
-        self.figure = None
-        self.error = None
-        for name, value in {**_DEFAULTS, **values}.items():
-            if name in ("position", "out_channel"):
-                c[name].max = max(value, 1)  # update() sets the real range
-            c[name].value = 0 if value == "valid" else value
-        for w in c.values():
-            w.observe(self.update, names="value")
-        left = widgets.VBox(
-            [
-                c[n]
-                for n in (
-                    "input_size",
-                    "channels",
-                    "multiplier",
-                    "groups",
-                    "kernel_size",
-                    "stride",
-                )
-            ]
-        )
-        right = widgets.VBox(
-            [
-                c[n]
-                for n in (
-                    "padding",
-                    "dilation",
-                    "transposed",
-                    "output_padding",
-                    "position",
-                    "out_channel",
-                )
-            ]
-        )
-        super().__init__([widgets.HBox([left, right]), self.output, self.readout])
-        self.update()
+    _esm = _STATIC / "explorer.js"
+    in_size = traitlets.Int(5).tag(sync=True)
+    kernel_size = traitlets.Int(3).tag(sync=True)
+    stride = traitlets.Int(1).tag(sync=True)
+    padding = traitlets.Union([traitlets.Int(), traitlets.Unicode()], default_value=0).tag(
+        sync=True
+    )
+    dilation = traitlets.Int(1).tag(sync=True)
+    in_channels = traitlets.Int(1).tag(sync=True)
+    out_channels = traitlets.Int(1).tag(sync=True)
+    groups = traitlets.Int(1).tag(sync=True)
+    transposed = traitlets.Bool(False).tag(sync=True)
+    output_padding = traitlets.Int(0).tag(sync=True)
+    position = traitlets.List(traitlets.Int(), default_value=[0, 0], minlen=2, maxlen=2).tag(
+        sync=True
+    )
+    out_channel = traitlets.Int(0).tag(sync=True)
+    #: ``"ValueError: ..."`` when the layer is invalid, else None (Python side only)
+    error = traitlets.Unicode(None, allow_none=True)
+    #: what the read-out shows, from :func:`describe` (None when the layer is invalid)
+    info = traitlets.Dict(None, allow_none=True)
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.observe(self._check, names=list(LAYER_KEYS))
+        self._check()
 
     def layer(self) -> dict:
         """The current parameters, as plain Python values."""
-        return {name: w.value for name, w in self.controls.items()}
+        return {name: getattr(self, name) for name in LAYER_KEYS}
 
-    def update(self, _change=None):
-        """Recompute the read-outs and redraw; show the package's error if the layer is
-        invalid, leaving every control usable."""
-        p = self.layer()
+    def _check(self, _change=None):
         try:
-            info = describe(p)
+            self.info = describe(self.layer())
         except (ValueError, TypeError) as err:
-            self.error = f"{type(err).__name__}: {err}"
-            self.readout.value = (
-                f'<div style="color:#b00020;font-family:monospace">{html.escape(self.error)}</div>'
-            )
-            self._show(None)
-            return
-        self.error = None
-        # keep the position sliders inside the current output
-        for name, top in (
-            ("position", info["positions"] - 1),
-            ("out_channel", info["out_channels"] - 1),
-        ):
-            w = self.controls[name]
-            with w.hold_trait_notifications():
-                w.max = top
-                if w.value > top:
-                    w.unobserve(self.update, names="value")
-                    w.value = top
-                    w.observe(self.update, names="value")
-        p = self.layer()
-        self.readout.value = info["html"]
-        # a fixed layout: a constraint solver here would double the time of every redraw
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [2.2, 1]})
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.08)
-        size = p["input_size"]
-        if p["transposed"]:
-            pos = divmod(p["position"], size)
-            plot.transposed(
-                size,
-                p["kernel_size"],
-                pos,
-                stride=p["stride"],
-                padding=_int_padding(p["padding"]),
-                dilation=p["dilation"],
-                output_padding=p["output_padding"],
-                ax=axes[0],
-            )
+            self.error, self.info = f"{type(err).__name__}: {err}", None
         else:
-            pos = divmod(p["position"], info["out_size"])
-            plot.spatial(
-                size,
-                p["kernel_size"],
-                pos,
-                stride=p["stride"],
-                padding=p["padding"],
-                dilation=p["dilation"],
-                ax=axes[0],
-            )
-        c_out = p["channels"] * p["multiplier"]
-        c_in_pic, c_out_pic = (c_out, p["channels"]) if p["transposed"] else (p["channels"], c_out)
-        plot.channel_picture(
-            c_in_pic,
-            c_out_pic,
-            p["groups"],
-            p["out_channel"],
-            kernel_size=p["kernel_size"],
-            ax=axes[1],
-        )
-        self._show(fig)
-
-    def _show(self, fig):
-        self.figure = fig
-        if fig is not None:
-            plt.close(fig)
-        if get_ipython() is None:  # outside a kernel there is nowhere to show it
-            return
-        with self.output:
-            self.output.clear_output(wait=True)
-            if fig is not None:
-                display(fig)
+            self.error = None
 
 
-def _int_padding(padding):
-    if padding == "same":
-        raise ValueError("padding='same' is not defined for a transposed convolution")
-    return 0 if padding == "valid" else padding
+#: The layer's traitlets, in the order of the page API's ``set(params)``.
+LAYER_KEYS = (
+    "in_size",
+    "kernel_size",
+    "stride",
+    "padding",
+    "dilation",
+    "in_channels",
+    "out_channels",
+    "groups",
+    "transposed",
+    "output_padding",
+    "position",
+    "out_channel",
+)
 
 
 def describe(p: dict) -> dict:
-    """Everything the explorer's read-out shows for parameters ``p``, computed by
-    :mod:`convnb.arithmetic` and :mod:`convnb.frameworks`; raises the package's error when
-    the combination is invalid."""
-    i, k, s, d = p["input_size"], p["kernel_size"], p["stride"], p["dilation"]
-    c_in, m, g = p["channels"], p["multiplier"], p["groups"]
-    c_out = c_in * m
+    """The explorer's read-out for layer ``p`` (keys :data:`LAYER_KEYS`), computed by
+    :mod:`convnb.arithmetic`, :mod:`convnb.channels` and :mod:`convnb.frameworks`; raises
+    the package's error, checked in the order :func:`convnb.conv2d` (or
+    :func:`convnb.conv_transpose2d`) checks it, when the layer is invalid.
+
+    Examples
+    --------
+    >>> info = describe(dict(in_size=7, kernel_size=3, stride=2, padding=1, dilation=1,
+    ...     in_channels=2, out_channels=4, groups=2, transposed=False, output_padding=0,
+    ...     position=[0, 0], out_channel=3))
+    >>> info["output_size"], info["parameters"], info["channels"]
+    (4, 36, [1])
+    """
+    i, k, s, d = p["in_size"], p["kernel_size"], p["stride"], p["dilation"]
+    c_in, c_out, g = p["in_channels"], p["out_channels"], p["groups"]
     if p["transposed"]:
-        # shown as the adjoint of the forward layer: c_in * m channels back to c_in
-        pad = _int_padding(p["padding"])
-        o = arithmetic.conv_transpose_output_size(i, k, s, pad, d, p["output_padding"])
-        formula = (
-            f"o = (i − 1)·s − 2p + d·(k − 1) + output_padding + 1 = "
-            f"({i} − 1)·{s} − 2·{pad} + {d}·({k} − 1) + {p['output_padding']} + 1 "
-            f"= <b>{o}</b>"
-        )
-        params = arithmetic.count_params(c_out, c_in, (k, k), g, bias=False)
-        macs = arithmetic.count_macs(c_out, c_in, (k, k), (i, i), g)
-        positions, out_size = i * i, o
-        code_args = dict(transposed=True, output_padding=p["output_padding"], padding=pad)
-        layer_in, layer_out = c_out, c_in
+        o = arithmetic.conv_transpose_output_size(i, k, s, p["padding"], d, p["output_padding"])
+        read = channels.input_channels(p["out_channel"], c_in, c_out, g)
+        macs = i * i * c_in * (c_out // g) * k * k
+        code_args = dict(transposed=True, output_padding=p["output_padding"])
     else:
-        if p["output_padding"]:
-            raise ValueError("output_padding only applies to a transposed convolution")
-        (pb, pa), _ = arithmetic.resolve_padding(p["padding"], (i, i), (k, k), (s, s), (d, d))
+        read = channels.input_channels(p["out_channel"], c_in, c_out, g)
+        ((pb, pa),) = arithmetic.resolve_padding(p["padding"], (i,), (k,), s, d)
         o = arithmetic.conv_output_size(i, k, s, (pb, pa), d)
-        formula = (
-            f"o = ⌊(i + p<sub>before</sub> + p<sub>after</sub> − d·(k − 1) − 1) / s⌋ "
-            f"+ 1 = ⌊({i} + {pb} + {pa} − {d}·({k} − 1) − 1) / {s}⌋ + 1 = <b>{o}</b>"
-        )
-        params = arithmetic.count_params(c_in, c_out, (k, k), g, bias=False)
         macs = arithmetic.count_macs(c_in, c_out, (k, k), (o, o), g)
-        positions, out_size = o * o, o
-        code_args = dict(padding=p["padding"], input_size=(i, i))
-        layer_in, layer_out = c_in, c_out
-    field = arithmetic.receptive_field([{"kernel_size": k, "dilation": d, "stride": s}])[0]
+        code_args = dict(input_size=(i, i))
     torch_code = frameworks.pytorch_layer(
-        layer_in, layer_out, k, stride=s, dilation=d, groups=g, **code_args
+        c_in, c_out, k, stride=s, padding=p["padding"], dilation=d, groups=g, **code_args
     )
     code_args.pop("input_size", None)
     keras_code = frameworks.keras_layer(
-        layer_in, layer_out, k, stride=s, dilation=d, groups=g, **code_args
+        c_in, c_out, k, stride=s, padding=p["padding"], dilation=d, groups=g, **code_args
     )
-    kind = (
-        "pointwise"
-        if k == 1 and g == 1
-        else "depthwise"
-        if g == layer_in and g > 1
-        else f"grouped ({g} groups)"
-        if g > 1
-        else "dense"
-    )
-    rows = [
-        ("output size", f"{out_size}×{out_size}: {formula}"),
-        ("channels", f"{layer_in} → {layer_out}, {kind}"),
-        ("parameters", f"{params:,} = {layer_out}·({layer_in}/{g})·{k}·{k} (no bias)"),
-        ("multiply-accumulates", f"{macs:,} per image"),
-        ("receptive field", f"{field.size}×{field.size} input samples = d·(k − 1) + 1"),
-    ]
-    table = "".join(f"<tr><td><b>{a}</b></td><td>{b}</td></tr>" for a, b in rows)
-    code = (
-        f"<pre># PyTorch\n{html.escape(torch_code)}\n\n# TensorFlow / Keras (channels last)"
-        f"\n{html.escape(keras_code)}</pre>"
-    )
+    field = arithmetic.receptive_field([{"kernel_size": k, "dilation": d, "stride": s}])[0]
     return {
-        "html": f"<table>{table}</table>{code}",
-        "positions": positions,
-        "out_size": out_size,
-        "out_channels": layer_out,
-        "params": params,
+        "output_size": o,
+        "channels": list(read),
+        "parameters": arithmetic.count_params(c_in, c_out, (k, k), g, bias=False),
         "macs": macs,
-        "output_size": out_size,
         "receptive_field": field.size,
+        "pytorch": torch_code,
+        "keras": keras_code,
     }
+
+
+def _page_params(values: dict) -> dict:
+    """A preset (``input_size``, ``channels``, ``multiplier``, ``position`` as a flat
+    index) as the explorer's layer parameters."""
+    p = {**_DEFAULTS, **values}
+    size = p["input_size"]
+    if not p["transposed"] and p["position"]:  # a flat index into the output
+        pads = arithmetic.resolve_padding(
+            p["padding"], (size,), (p["kernel_size"],), p["stride"], p["dilation"]
+        )
+        size = arithmetic.conv_output_size(
+            size, p["kernel_size"], p["stride"], pads[0], p["dilation"]
+        )
+    return dict(
+        in_size=p["input_size"],
+        kernel_size=p["kernel_size"],
+        stride=p["stride"],
+        padding=0 if p["padding"] == "valid" else p["padding"],
+        dilation=p["dilation"],
+        in_channels=p["channels"],
+        out_channels=p["channels"] * p["multiplier"],
+        groups=p["groups"],
+        transposed=p["transposed"],
+        output_padding=p["output_padding"],
+        position=list(divmod(p["position"], size)),
+        out_channel=p["out_channel"],
+    )
 
 
 def explorer(preset="standard", **values) -> Explorer:
@@ -429,29 +350,36 @@ def explorer(preset="standard", **values) -> Explorer:
     preset : str, default "standard"
         A key of :data:`PRESETS`.
     **values
-        Starting values that override the preset (``input_size``, ``channels``,
-        ``multiplier``, ``groups``, ``kernel_size``, ``stride``, ``padding``, ``dilation``,
-        ``transposed``, ``output_padding``, ``position``, ``out_channel``).
+        Starting values that override the preset: the preset's own keys
+        (``input_size``, ``channels``, ``multiplier``, ``groups``, ``kernel_size``,
+        ``stride``, ``padding``, ``dilation``, ``transposed``, ``output_padding``,
+        ``position`` as a flat index, ``out_channel``) or the explorer's traitlets
+        (:data:`LAYER_KEYS`, e.g. ``out_channels=6`` or ``position=[1, 2]``).
 
     Returns
     -------
     Explorer
+        An anywidget; its traitlets are :data:`LAYER_KEYS`.
 
     Examples
     --------
     >>> ex = explorer("depthwise")
-    >>> ex.controls["groups"].value, ex.error
-    (4, None)
-    >>> ex.controls["groups"].value = 3  # does not divide 4 channels
+    >>> ex.groups, ex.in_channels, ex.out_channels, ex.error
+    (4, 4, 8, None)
+    >>> ex.groups = 3  # does not divide 4 channels
     >>> ex.error
     'ValueError: groups=3 does not divide in_channels=4'
     """
     if preset not in PRESETS:
         raise ValueError(f"preset={preset!r} is not one of {sorted(PRESETS)}")
-    unknown = set(values) - set(PRESETS["standard"]) - set(_DEFAULTS)
+    unknown = set(values) - set(PRESETS["standard"]) - set(_DEFAULTS) - set(LAYER_KEYS)
     if unknown:
         raise TypeError(f"explorer() got unknown parameters {sorted(unknown)}")
-    return Explorer({**PRESETS[preset], **values})
+    old = {key: v for key, v in values.items() if key in PRESETS["standard"] or key in _DEFAULTS}
+    new = {key: v for key, v in values.items() if key not in old}
+    if isinstance(old.get("position"), (list, tuple)):
+        new["position"] = list(old.pop("position"))
+    return Explorer(**{**_page_params({**PRESETS[preset], **old}), **new})
 
 
 def companion(preset="standard", **values):
@@ -472,7 +400,7 @@ def companion(preset="standard", **values):
             p["input_size"],
             p["kernel_size"],
             stride=p["stride"],
-            padding=_int_padding(p["padding"]),
+            padding=0 if p["padding"] == "valid" else p["padding"],
             dilation=p["dilation"],
             transposed=True,
             output_padding=p["output_padding"],
@@ -486,7 +414,60 @@ def companion(preset="standard", **values):
     )
 
 
-def network_explorer(network="AlexNet", layer=None):
+class NetworkExplorer(anywidget.AnyWidget):
+    """Pick a network and a layer: :func:`network_explorer` builds it.
+
+    The view is ``convnb/static/network.js`` (SVG), live in a kernel and on the static
+    page alike. ``tables`` holds every network's rows from
+    :func:`convnb.networks.summarize` (and where the central output's receptive field
+    sits); the view only draws them.
+    """
+
+    _esm = _STATIC / "network.js"
+    tables = traitlets.Dict().tag(sync=True)
+    network = traitlets.Unicode().tag(sync=True)
+    layer = traitlets.Int(0).tag(sync=True)
+
+    @traitlets.validate("network")
+    def _valid_network(self, proposal):
+        if proposal["value"] not in self.tables:
+            raise traitlets.TraitError(
+                f"network={proposal['value']!r} is not one of {sorted(self.tables)}"
+            )
+        return proposal["value"]
+
+    @traitlets.validate("layer")
+    def _valid_layer(self, proposal):
+        last = len(self.tables[self.network]["rows"]) - 1
+        if not 0 <= proposal["value"] <= last:
+            raise traitlets.TraitError(f"layer={proposal['value']} is not in 0..{last}")
+        return proposal["value"]
+
+
+def _network_table(layers, shape) -> dict:
+    """The rows of :func:`convnb.networks.summarize` as plain data, with the centre of
+    each layer's central output on the input (as :func:`convnb.plot.network` places it)."""
+    from . import networks
+
+    rows = networks.summarize(layers, shape)
+    out = []
+    for k, row in enumerate(rows):
+        spatial = next(r.shape for r in reversed(rows[: k + 1]) if len(r.shape) == 3)
+        out.append(
+            dict(
+                name=row.name,
+                params=row.params,
+                macs=row.macs,
+                rf_size=row.rf_size,
+                rf_jump=row.rf_jump,
+                cy=row.rf_start + (spatial[1] // 2) * row.rf_jump,
+                cx=row.rf_start + (spatial[2] // 2) * row.rf_jump,
+            )
+        )
+    return {"input_shape": list(shape), "rows": out}
+
+
+def network_explorer(network="AlexNet", layer=None) -> NetworkExplorer:
     """Pick a network and a layer: its receptive field on an image and the running cost.
 
     Parameters
@@ -498,53 +479,22 @@ def network_explorer(network="AlexNet", layer=None):
 
     Returns
     -------
-    ipywidgets.VBox
-        A dropdown for the network, a slider for the layer, and the figure of
-        :func:`convnb.plot.network`.
+    NetworkExplorer
+        An anywidget with a dropdown for the network (trait ``network``) and a slider for
+        the layer (``layer``).
 
     Examples
     --------
     >>> box = network_explorer("MobileNet v1 1.0-224")
-    >>> choice, slider, _ = box.children
-    >>> slider.max  # 27 convolutions, the pooling and the classifier
+    >>> box.layer  # 27 convolutions, the pooling and the classifier: the last is 28
     28
+    >>> box.tables[box.network]["rows"][4]["rf_size"]
+    11
     """
     from . import networks
 
-    choice = widgets.Dropdown(
-        options=list(networks.NETWORKS),
-        value=network,
-        description="network",
-        layout=widgets.Layout(width="420px"),
-    )
-    slider = widgets.IntSlider(description="layer", min=0, max=1, continuous_update=False)
-    out = widgets.Output()
-
-    def rows():
-        layers, shape = networks.NETWORKS[choice.value]
-        return networks.summarize(layers, shape), shape
-
-    def redraw(_=None):
-        table, shape = rows()
-        axes = plot.network(table, slider.value, shape)
-        plt.close(axes[0].figure)
-        if get_ipython() is None:
-            return
-        with out:
-            out.clear_output(wait=True)
-            display(axes[0].figure)
-
-    def reset(_=None):
-        table, _ = rows()
-        with slider.hold_trait_notifications():
-            slider.max = len(table) - 1
-            slider.value = len(table) - 1
-        redraw()
-
-    table, _ = rows()
-    slider.max = len(table) - 1
-    slider.value = len(table) - 1 if layer is None else layer
-    choice.observe(reset, names="value")
-    slider.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([choice, slider, out])
+    tables = {name: _network_table(*spec) for name, spec in networks.NETWORKS.items()}
+    if network not in tables:
+        raise ValueError(f"network={network!r} is not one of {sorted(tables)}")
+    last = len(tables[network]["rows"]) - 1
+    return NetworkExplorer(tables=tables, network=network, layer=last if layer is None else layer)

@@ -2,13 +2,20 @@
 
 These tests run only with ``pytest tests/book --book`` (``.ci/run`` does), because they
 build the whole book (about 10 s) and, for the browser tests, need Chromium and Playwright.
-The build uses the vendored assets (``python scripts/vendor_assets.py``) when they are
-present, so that MathJax and the widget manager work without the internet.
+The build serves MathJax from the build when ``npm ci`` has installed it (package.json,
+package-lock.json), so that the pages work without the internet; the explorers need
+nothing from outside at all.
+
+Fixtures for other book tests: ``built_book`` (the HTML folder), ``server`` (its localhost
+URL), ``browser`` (Chromium), ``artefacts`` (where screenshots go) and ``open_page``, which
+opens a page at a viewport width, records what went wrong, blocks and records every request
+that would leave localhost, and measures the transfer.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import pathlib
@@ -16,13 +23,14 @@ import shutil
 import subprocess
 import sys
 import threading
+from urllib.parse import urlparse
 
 import pytest
 import yaml
 
 from .pages import ROOT
 
-VENDORED = (ROOT / "_vendor" / "static" / "vendor" / "mathjax" / "tex-chtml.js").is_file()
+VENDORED = (ROOT / "node_modules" / "mathjax" / "es5" / "tex-chtml.js").is_file()
 ARTEFACTS = ROOT / "_build" / "test-artefacts"
 
 
@@ -42,7 +50,13 @@ def config():
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory):
-    """A fresh strict build of the book; returns the folder of its HTML."""
+    """A fresh strict build of the book; returns the folder of its HTML.
+
+    ``CONVNB_BUILT_BOOK=<folder of the HTML>`` reuses a build instead (for working on the
+    tests themselves; CI always builds afresh)."""
+    reuse = os.environ.get("CONVNB_BUILT_BOOK")
+    if reuse:
+        return pathlib.Path(reuse)
     out = tmp_path_factory.mktemp("book")
     env = dict(os.environ, CONVNB_OFFLINE_ASSETS="1" if VENDORED else "0")
     jupyter_book = shutil.which("jupyter-book", path=str(pathlib.Path(sys.executable).parent))
@@ -106,10 +120,7 @@ def browser():
     if executable is None:
         pytest.skip("no Chromium found (apt-get install chromium, or set CONVNB_CHROMIUM)")
     if not VENDORED:
-        pytest.skip(
-            "assets not vendored: run `python scripts/vendor_assets.py` (needs npm) "
-            "so math and widgets render offline"
-        )
+        pytest.skip("MathJax not vendored: run `npm ci` so that formulas render offline")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=executable,
@@ -130,3 +141,91 @@ def browser():
 def artefacts():
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS
+
+
+# What GitHub Pages serves gzip-compressed (text); the rest (images, fonts) goes as it is.
+_COMPRESSED = (".html", ".js", ".css", ".svg", ".json", ".txt", ".map", ".mjs")
+
+
+class Visit:
+    """What one page load did: console errors, failed and external requests, bytes."""
+
+    def __init__(self, base):
+        self.base = urlparse(base).netloc
+        self.errors, self.failed, self.external = [], [], []
+        self.raw, self.gzip = {}, {}
+
+    def local(self, address):
+        return urlparse(address).netloc == self.base
+
+    def attach(self, page):
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error" and self.errors.append(f"{m.text} ({m.location.get('url', '')})")
+            ),
+        )
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def route(r):
+            if self.local(r.request.url):
+                r.continue_()
+            else:  # nothing may leave localhost: record it, and refuse it
+                self.external.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on(
+            "requestfailed",
+            lambda r: self.local(r.url) and self.failed.append(f"{r.failure} {r.url}"),
+        )
+        page.on("response", self._response)
+
+    def _response(self, response):
+        if not self.local(response.url):
+            return
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+            return
+        try:
+            body = response.body()
+        except Exception:  # a redirect or a body the browser dropped
+            return
+        path = urlparse(response.url).path
+        self.raw[response.url] = len(body)
+        compressed = path.endswith(_COMPRESSED) or path.endswith("/")
+        self.gzip[response.url] = len(gzip.compress(body, 6)) if compressed else len(body)
+
+    @property
+    def transfer(self):
+        """Bytes over the wire, gzip-compressed as GitHub Pages serves them."""
+        return sum(self.gzip.values())
+
+
+@pytest.fixture
+def open_page(browser, server):
+    """open_page(name, width=1280) -> (page, visit): the page loaded, math typeset and
+    widgets rendered, at a viewport ``width`` CSS px wide."""
+    contexts = []
+
+    def opener(name, width=1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        visit = Visit(server)
+        visit.attach(page)
+        page.goto(server + name + ".html", wait_until="networkidle")
+        page.wait_for_function(
+            "() => !window.MathJax || !MathJax.startup || MathJax.startup.promise.then(() => true)"
+        )
+        page.wait_for_function(
+            "() => !document.querySelector("
+            "'script[type=\"application/vnd.jupyter.widget-state+json\"]')"
+            " || (window.convnb && window.convnb.widgetsReady)"
+        )
+        return page, visit
+
+    yield opener
+    for context in contexts:
+        context.close()

@@ -1,77 +1,69 @@
 """The built book in a real browser (headless Chromium, driven by Playwright), offline.
 
-Every page: no console errors, no failed local requests, every image loaded, every formula
-typeset by MathJax, every animation player steps when its button is clicked, every
-embedded widget shows its first figure. Then the previous/next links walk the book in the
-order of _toc.yml, and the search page finds a chapter. A screenshot of each page and the
-page weights are left in _build/test-artefacts/.
+Every page, at 1280 px and at 390 px: no console errors, no failed local requests, no
+request that leaves localhost, every image loaded, every formula typeset by MathJax, every
+animation player steps when its button is clicked, every embedded widget shown, no
+horizontal overflow of the page or of any read-out, code block or table, live widgets'
+text at a readable size, and a chapter transfers at most 2 MB gzip-compressed. Then the
+previous/next links walk the book in the order of _toc.yml, and the search page finds a
+chapter. A screenshot of each page at each width, and the page weights, are left in
+_build/test-artefacts/.
 """
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlparse
 
 import pytest
 
 from .pages import chapters, toc_pages
 
 PAGES = toc_pages()
-PAGE_LIMIT = 2 * 2**20  # bytes of a chapter's own content: its HTML (animations inline) and images
+PAGE_LIMIT = 2 * 2**20  # bytes a chapter transfers, all assets, gzip-compressed
+WIDTHS = (1280, 390)
+MIN_FONT = {1280: 12, 390: 10}  # CSS px of figure text at each width
 WEIGHTS: dict[str, dict[str, int]] = {}
 
+# Elements that must not scroll sideways inside themselves (clipped text): the explorers'
+# read-outs, code and error messages, and every table of the page's content.
+OVERFLOW_JS = """() => {
+  const tolerance = 1;
+  const doc = document.documentElement;
+  const found = [];
+  if (doc.scrollWidth > doc.clientWidth + tolerance)
+    found.push(`page: scrollWidth ${doc.scrollWidth} > clientWidth ${doc.clientWidth}`);
+  const selector = '.convnb-readout, .convnb-readout div, .convnb-code, .convnb-error, ' +
+    '.convnb-controls, .convnb-explorer, main table';
+  for (const e of document.querySelectorAll(selector)) {
+    if (!e.offsetParent) continue;  // hidden
+    if (e.scrollWidth > e.clientWidth + tolerance)
+      found.push(`${e.tagName.toLowerCase()}.${e.className}: ${e.scrollWidth} > ` +
+                 `${e.clientWidth}: ${e.textContent.slice(0, 60)}`);
+  }
+  return found;
+}"""
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    yield tab
-    context.close()
-
-
-def _visit(page, url):
-    """Open url and record what went wrong and how much was loaded."""
-    log = {"errors": [], "failed": [], "bytes": {}}
-    base = urlparse(url)
-
-    def local(address):
-        return urlparse(address).netloc == base.netloc
-
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error" and log["errors"].append(f"{m.text} ({m.location.get('url', '')})")
-        ),
-    )
-    page.on("pageerror", lambda e: log["errors"].append(str(e)))
-    page.on("requestfailed", lambda r: log["failed"].append(r.url))
-
-    def on_response(response):
-        if response.status >= 400 and local(response.url):
-            log["failed"].append(f"{response.status} {response.url}")
-        elif local(response.url):
-            try:
-                log["bytes"][response.url] = len(response.body())
-            except Exception:  # a redirect or a body the browser dropped
-                pass
-
-    page.on("response", on_response)
-    page.goto(url, wait_until="networkidle")
-    page.wait_for_function(
-        "() => !window.MathJax || !MathJax.startup || MathJax.startup.promise .then(() => true)",
-        timeout=20_000,
-    )
-    page.wait_for_timeout(500)  # widgets render after the manager's asynchronous load
-    return log
+# The live widgets' SVG text as displayed: its font size times the SVG's scale on screen.
+FONT_JS = """() => {
+  const sizes = [];
+  const selector = '[data-convnb-explorer] svg, [data-convnb-sliding] svg, ' +
+    '[data-convnb-network] svg';
+  for (const svg of document.querySelectorAll(selector)) {
+    const scale = svg.getBoundingClientRect().width / svg.width.baseVal.value;
+    for (const t of svg.querySelectorAll('text'))
+      sizes.push(parseFloat(getComputedStyle(t).fontSize) * scale);
+  }
+  return sizes.length ? Math.min(...sizes) : null;
+}"""
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
-def test_page_renders_cleanly(page, server, artefacts, name):
-    url = server + name + ".html"
-    log = _visit(page, url)
-    assert log["errors"] == [], log["errors"]
-    assert log["failed"] == [], log["failed"]
+def test_page_renders_cleanly(open_page, artefacts, name, width):
+    page, visit = open_page(name, width)
+    assert visit.errors == [], visit.errors
+    assert visit.failed == [], visit.failed
+    assert visit.external == [], visit.external
 
     broken = page.evaluate(
         "Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0)"
@@ -90,43 +82,48 @@ def test_page_renders_cleanly(page, server, artefacts, name):
         assert raw not in text
 
     # animations: clicking "Next frame" shows another frame
-    players = page.locator("div.animation")
-    for k in range(players.count()):
-        player = players.nth(k)
-        frame = player.locator("img").first
-        before = frame.get_attribute("src")
-        player.locator("button[title='Next frame']").click()
-        assert frame.get_attribute("src") != before
+    if width == WIDTHS[0]:
+        players = page.locator("div.animation")
+        for k in range(players.count()):
+            player = players.nth(k)
+            frame = player.locator("img").first
+            before = frame.get_attribute("src")
+            player.locator("button[title='Next frame']").click()
+            assert frame.get_attribute("src") != before
 
-    # widgets: each embedded view is rendered by the widget manager, with its figure
+    # widgets: every embedded view is shown; an explorer draws its figure and read-out
     views = page.evaluate(
         "Array.from(document.querySelectorAll("
         "'script[type=\"application/vnd.jupyter.widget-view+json\"]'))"
-        ".map(s => ({widgets: s.parentElement.querySelectorAll('.jupyter-widgets').length,"
-        " images: s.parentElement.querySelectorAll('img').length}))"
+        ".map(s => { const host = s.parentElement.querySelector('.convnb-widget');"
+        " return host ? {svg: host.querySelectorAll('svg').length,"
+        " img: host.querySelectorAll('img').length,"
+        " explorer: !!host.querySelector('[data-convnb-explorer]')} : null; })"
     )
     for view in views:
-        assert view["widgets"] > 0 and view["images"] > 0, view
+        assert view is not None and (view["svg"] or view["img"]), view
+        if view["explorer"]:
+            assert view["svg"] == 2, view
 
-    own = sum(
-        size
-        for address, size in log["bytes"].items()
-        if address.split("?")[0].endswith((".html", ".png", ".svg", ".jpg"))
-        and "/_static/" not in address
-    )
-    WEIGHTS[name] = {"own": own, "all": sum(log["bytes"].values())}
+    assert page.evaluate(OVERFLOW_JS) == []
+    smallest = page.evaluate(FONT_JS)
+    if smallest is not None:
+        assert smallest >= MIN_FONT[width] - 0.01, smallest
+
+    WEIGHTS.setdefault(name, {})[f"gzip_{width}"] = visit.transfer
+    WEIGHTS[name][f"raw_{width}"] = sum(visit.raw.values())
     (artefacts / "page-weights.json").write_text(json.dumps(WEIGHTS, indent=1))
     print(
-        f"\n{name}: {own / 1024:.0f} KiB of its own (HTML with inline animations, images), "
-        f"{WEIGHTS[name]['all'] / 1024:.0f} KiB with the shared scripts, styles and fonts"
+        f"\n{name} at {width} px: {visit.transfer / 1024:.0f} KiB transferred gzip-compressed "
+        f"({sum(visit.raw.values()) / 1024:.0f} KiB raw)"
     )
-    page.screenshot(path=str(artefacts / f"{name.replace('/', '__')}.png"), full_page=True)
+    page.screenshot(path=str(artefacts / f"{name.replace('/', '__')}-{width}.png"), full_page=True)
     if name in chapters():
-        assert own < PAGE_LIMIT
+        assert visit.transfer <= PAGE_LIMIT
 
 
-def test_previous_and_next_walk_the_book_in_order(page, server):
-    page.goto(server + PAGES[0] + ".html")
+def test_previous_and_next_walk_the_book_in_order(open_page, server):
+    page, _ = open_page(PAGES[0])
     seen = [PAGES[0]]
     while page.locator("a.right-next").count():
         page.locator("a.right-next").first.click()
@@ -139,8 +136,9 @@ def test_previous_and_next_walk_the_book_in_order(page, server):
         assert page.url == server + expected + ".html"
 
 
-def test_search_finds_a_chapter(page, server):
-    page.goto(server + "search.html?q=cross-correlation")
+def test_search_finds_a_chapter(open_page):
+    page, _ = open_page("search")
+    page.goto(page.url + "?q=cross-correlation")
     results = page.locator("#search-results li")
     results.first.wait_for()
     hrefs = [
