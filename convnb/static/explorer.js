@@ -411,12 +411,18 @@ export function drawChannels(state, info, width) {
     if (d) svg += `<path d="${d}" stroke="${colour(k * perOut, perOut)}" stroke-opacity="0.35" stroke-width="1" fill="none"/>`;
   });
   svg += `<path d="${strong}" stroke="${PALETTE.ink}" stroke-width="2" fill="none" data-selected="1"/>`;
-  const label = (cx, cy, t) =>
-    box >= 18 ? `<text x="${cx + box / 2}" y="${cy + box / 2 + 4}" font-size="12" text-anchor="middle" fill="#fff" stroke="#000" stroke-width="0.3" font-weight="bold">${t}</text>` : "";
-  for (let c = 0; c < cIn; c++)
-    svg += rect(x(c, cIn), y1, box, box, `fill="${colour(c, perIn)}" stroke="${read.has(c) ? PALETTE.ink : "none"}" stroke-width="2"`) + label(x(c, cIn), y1, c);
-  for (let o = 0; o < cOut; o++)
-    svg += rect(x(o, cOut), y2, box, box, `fill="${colour(o, perOut)}" stroke="${o === info.out_channel ? PALETTE.ink : "none"}" stroke-width="2.5"`) + label(x(o, cOut), y2, o);
+  // white on the two dark fills of the palette, black on the light ones
+  const dark = new Set(["#0072B2", "#D55E00"]);
+  const label = (cx, cy, t, fill) =>
+    box >= 18 ? `<text x="${cx + box / 2}" y="${cy + box / 2 + 4}" font-size="12" text-anchor="middle" fill="${dark.has(fill) ? "#fff" : "#000"}" font-weight="bold">${t}</text>` : "";
+  for (let c = 0; c < cIn; c++) {
+    const fill = colour(c, perIn);
+    svg += rect(x(c, cIn), y1, box, box, `fill="${fill}" stroke="${read.has(c) ? PALETTE.ink : "none"}" stroke-width="2"`) + label(x(c, cIn), y1, c, fill);
+  }
+  for (let o = 0; o < cOut; o++) {
+    const fill = colour(o, perOut);
+    svg += rect(x(o, cOut), y2, box, box, `fill="${fill}" stroke="${o === info.out_channel ? PALETTE.ink : "none"}" stroke-width="2.5"`) + label(x(o, cOut), y2, o, fill);
+  }
   svg += text(4, 14, `${cIn} input channel${cIn > 1 ? "s" : ""}${box < 18 ? ` (0..${cIn - 1})` : ""}`);
   svg += text(4, y2 + box + 18, `${cOut} output channel${cOut > 1 ? "s" : ""}${box < 18 ? ` (0..${cOut - 1})` : ""}; output ${info.out_channel} reads input ${info.channels.length > 1 ? `channels ${info.channels[0]}..${info.channels.at(-1)}` : `channel ${info.channels[0]}`}`);
   const h = y2 + box + 28;

@@ -174,14 +174,14 @@ def test_the_sliding_explorer_responds(open_page):
     root = page.locator("[data-convnb-sliding]")
     assert root.count() == 1
     title = root.locator("svg text[font-weight='bold']")
-    before = title.inner_text()
+    before = title.text_content()
     slider = root.locator("input[data-key='shift']")
     slider.focus()
     page.keyboard.press("ArrowRight")
-    after = title.inner_text()
+    after = title.text_content()
     assert after != before and f"out[{slider.input_value()}]" in after
     root.locator("input[data-key='flip']").click()
-    flipped = title.inner_text()
+    flipped = title.text_content()
     assert flipped.split(":")[0] != after.split(":")[0]  # convolution <-> cross-correlation
     assert visit.errors == [] and visit.external == []
 
@@ -191,12 +191,12 @@ def test_the_network_explorer_responds(open_page):
     root = page.locator("[data-convnb-network]")
     assert root.count() == 1
     title = root.locator("svg text[font-weight='bold']").first
-    before = title.inner_text()
+    before = title.text_content()
     slider = root.locator("input[data-key='layer']")
     slider.focus()
     page.keyboard.press("ArrowLeft")
-    assert title.inner_text() != before
+    assert title.text_content() != before
     root.locator("select").select_option("MobileNet v1 1.0-224")
     assert root.locator("input[data-key='layer']").input_value() == "28"  # the last layer
-    assert title.inner_text().startswith("fc: receptive field")
+    assert title.text_content().startswith("fc: receptive field")
     assert visit.errors == [] and visit.external == []
