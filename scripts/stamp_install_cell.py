@@ -9,7 +9,8 @@ fails when a chapter disagrees with it. After a release (see CONTRIBUTING.md):
     python scripts/stamp_install_cell.py --check   # exit 1, naming the chapters that differ
 
 Only the first cell's source changes; its outputs stay empty (it prints nothing where convnb
-is installed), so nbval still compares it.
+is installed), so nbval still compares it. A chapter whose first cell is not an install cell
+gets one inserted (execute the chapter again afterwards).
 """
 
 from __future__ import annotations
@@ -107,8 +108,14 @@ def main(argv: list[str]) -> int:
             continue
         stale.append(path.relative_to(ROOT))
         if not check:
-            if first.cell_type != "code" or "install" not in first.source:
-                raise SystemExit(f"{path}: the first cell is not the install cell")
+            if (
+                first.cell_type != "code"
+                or "convnb" not in first.source
+                or ("install" not in first.source)
+            ):
+                # A new chapter without the install cell: give it one (re-execute it after).
+                first = nbformat.v4.new_code_cell()
+                nb.cells.insert(0, first)
             first.source = source
             first.outputs = []
             first.metadata["tags"] = ["remove-cell"]  # hidden on the web page only
