@@ -73,6 +73,7 @@ class AxisPlan(NamedTuple):
     pad_before: int
     pad_after: int
     cores: tuple[int, ...]
+    chunks: tuple[int, ...]
 
 
 def is_dask_array(x: Any) -> bool:
@@ -148,7 +149,8 @@ def tile_plan(layers: Sequence[Mapping[str, Any]], input_size: int, chunks: Sequ
         chunk (``R - J`` in all; the second can be negative, when a stride skips samples);
         ``pad_before`` (``P``) and ``pad_after``: how much the input is padded so that
         every tile lies inside it (a negative ``pad_after`` trims samples no output reads);
-        ``cores``: the chunks of the padded input, one per tile.
+        ``cores``: the chunks of the padded input, one per tile; ``chunks``: the input's
+        own chunks, one per tile (after merging).
 
     Raises
     ------
@@ -198,30 +200,41 @@ def _boundaries(chunks):
     return edges
 
 
-def _plan(geoms, sizes, pads, field, jump, chunks):
-    out_size = sizes[-1]
+def _plan(geoms, sizes, pads, field, jump, chunks, edge_min=(0, 0)):
+    out_size, size = sizes[-1], sizes[0]
     before, step = 0, 1
     for geom in geoms:
         before += geom["padding"][0] * step
         step *= geom["stride"]
     halo = (before, field - jump - before)
     length = (out_size - 1) * jump + field  # of the padded input, which starts at -before
-    depth = max(before, halo[1], 0)
+    depth = max(before, halo[1], 1)
     edges = [0, *sorted({b // jump for b in _boundaries(chunks) if 0 < b // jump < out_size})]
 
     def core(i):  # chunk i of the padded input: the first and last absorb the padding
         start = 0 if i == 0 else before + edges[i] * jump
         return (before + edges[i + 1] * jump if i + 1 < len(edges) else length) - start
 
-    # map_overlap reads a halo from each neighbour, so every chunk must hold `depth` samples.
+    def own(i):  # chunk i of the input itself
+        return (edges[i + 1] * jump if i + 1 < len(edges) else size) - edges[i] * jump
+
+    def too_small(i):
+        # map_overlap reads a halo from each neighbour, so every chunk holds `depth` samples;
+        # the edge chunks hold what their padding mode reads (edge_min).
+        last = i == len(edges) - 1
+        return (
+            core(i) < depth or (i == 0 and own(i) < edge_min[0]) or (last and own(i) < edge_min[1])
+        )
+
     i = 0
-    while i < len(edges) - 1:
-        if core(i) < depth:
-            del edges[i + 1]
-        else:
+    while len(edges) > 1 and i < len(edges):
+        if not too_small(i):
             i += 1
-    if len(edges) > 1 and core(len(edges) - 1) < depth:
-        del edges[-1]
+        elif i + 1 < len(edges):
+            del edges[i + 1]  # merge with the next chunk
+        else:
+            del edges[i]  # the last chunk: merge with the one before
+            i -= 1
     tiles = []
     for a, b in itertools.pairwise([*edges, out_size]):
         lo, hi, windows = a, b, []
@@ -232,8 +245,11 @@ def _plan(geoms, sizes, pads, field, jump, chunks):
             windows.append((lo, hi))
         tiles.append(Tile((a, b), tuple(reversed(windows))))
     cores = tuple(core(i) for i in range(len(edges)))
-    pad_after = length - before - sizes[0]
-    return AxisPlan(tuple(tiles), sizes, pads, field, jump, halo, before, pad_after, cores)
+    own_chunks = tuple(own(i) for i in range(len(edges)))
+    pad_after = length - before - size
+    return AxisPlan(
+        tuple(tiles), sizes, pads, field, jump, halo, before, pad_after, cores, own_chunks
+    )
 
 
 def conv(
@@ -420,7 +436,15 @@ def _stack(x, layers, activation, *, single):
                 f"got {kwargs!r}"
             )
         try:
-            geom, shape = _check_layer(weight, bias, kwargs, shape, nd, first=n == 0)
+            geom, shape = _check_layer(
+                weight,
+                bias,
+                kwargs,
+                shape,
+                nd,
+                first=n == 0,
+                source="x has" if n == 0 else f"layers[{n - 1}] gives",
+            )
         except (ValueError, TypeError) as exc:
             if single:
                 raise
@@ -451,9 +475,16 @@ def _stack(x, layers, activation, *, single):
                     f"spatial axis {axis}; rechunk x so that chunk boundaries are multiples "
                     f"of {field.jump}"
                 )
-        plans.append(_plan(geoms, sizes, pads, field.size, field.jump, x.chunks[2 + axis]))
+        edge_min = (0, 0)
+        if mode == "reflect":  # a reflected pad reads the samples next to the edge
+            edge_min = tuple(p + 1 for p in first_pads[axis])
+        plan = _plan(geoms, sizes, pads, field.size, field.jump, x.chunks[2 + axis], edge_min)
+        plans.append(plan)
 
-    xpad = _pad_input(da, x, plans, first_pads, mode)
+    if mode == "circular" and any(p != (0, 0) for p in first_pads):
+        xpad = _pad_input(da, x, plans, first_pads, mode)  # the far edge: a global gather
+    else:
+        xpad = _pad_edge_chunks(da, x, plans, first_pads, mode)
     depth = {0: 0, 1: 0} | {
         2 + axis: (plan.pad_before, max(plan.halo[1], 0)) for axis, plan in enumerate(plans)
     }
@@ -478,7 +509,7 @@ def _stack(x, layers, activation, *, single):
     return y[0] if unbatched else y
 
 
-def _check_layer(weight, bias, kwargs, shape, nd, *, first):
+def _check_layer(weight, bias, kwargs, shape, nd, *, first, source):
     """Check one layer against the shape of its input; its geometry and its output shape."""
     if weight.ndim != nd + 2:
         raise ValueError(
@@ -492,7 +523,7 @@ def _check_layer(weight, bias, kwargs, shape, nd, *, first):
     if c_in_group * groups != c_in:
         raise ValueError(
             f"weight has {c_in_group} input channels per group, so groups={groups} needs "
-            f"{c_in_group * groups} input channels, but x has {c_in}"
+            f"{c_in_group * groups} input channels, but {source} {c_in}"
         )
     if bias is not None and tuple(bias.shape) != (c_out,):
         raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
@@ -524,6 +555,49 @@ def _check_layer(weight, bias, kwargs, shape, nd, *, first):
         "padding_mode": mode,
     }
     return geom, (shape[0], c_out, *out)
+
+
+def _pad_edge_chunks(da, x, plans, first_pads, mode):
+    """Pad the input by padding its first and last chunks along each axis, one task each.
+
+    The first layer's own padding uses its mode; beyond it lie only positions that feed
+    padding of later layers (zeroed in :func:`_run_tile`), so zeros do. Samples past the
+    last tile (a stride's remainder) are trimmed after padding, since a reflected pad
+    reads them. Works for every mode that only reads the chunk at the edge.
+    """
+    x = x.rechunk((x.chunks[0], x.chunks[1], *(plan.chunks for plan in plans)))
+    return da.map_blocks(
+        functools.partial(_pad_block, plans=tuple(plans), first_pads=first_pads, mode=mode),
+        x,
+        chunks=(x.chunks[0], x.chunks[1], *(plan.cores for plan in plans)),
+        dtype=x.dtype,
+        meta=x._meta,
+    )
+
+
+def _pad_block(block, *, plans, first_pads, mode, block_id):
+    from .padding import pad  # in memory: NumPy or CuPy
+
+    for axis, (plan, (before, after), i) in enumerate(
+        zip(plans, first_pads, block_id[2:]), start=2
+    ):
+        first, last = i == 0, i == len(plan.tiles) - 1
+        if not (first or last):
+            continue
+        mode_width = (before if first else 0, after if last else 0)
+        zero_width = (
+            plan.pad_before - before if first else 0,
+            max(plan.pad_after - after, 0) if last else 0,
+        )
+        width = [(0, 0)] * (block.ndim - 1 - axis)
+        if mode_width != (0, 0):
+            block = pad(block, [mode_width, *width], mode=mode)
+        if zero_width != (0, 0):
+            block = pad(block, [zero_width, *width])
+        if last and plan.pad_after < after:  # a stride's remainder: not read by any tile
+            keep = block.shape[axis] + plan.pad_after - after
+            block = block[(slice(None),) * axis + (slice(0, keep),)]
+    return block
 
 
 def _pad_input(da, x, plans, first_pads, mode):

@@ -160,36 +160,35 @@ def test_random_configurations_cover_the_features():
     assert sum(len(c) > 1 for _, chunks, *_ in configs for c in chunks[2:]) >= 100
 
 
-def test_each_task_reads_its_chunk_plus_one_halo():
-    """The graph holds one overlap for a 3-layer stack, and each tile is chunk + halo."""
-    x = da.zeros((1, 1, 40, 40), chunks=(1, 1, 10, 10))
-    layer = (np.ones((1, 1, 3, 3)), None, {"padding": 1})
-    y = tiled.conv_stack(x, [layer] * 3)
-    overlaps = [name for name in y.dask.layers if name.startswith("overlap")]
-    assert len(overlaps) == 1
+def test_each_task_reads_its_chunk_plus_one_halo(monkeypatch):
+    """A 3-layer stack is one overlap in the graph, and each task gets chunk + halo."""
     plan = tiled.tile_plan([{"kernel_size": 3, "padding": 1}] * 3, 40, (10,) * 4)
-    assert (plan.receptive_field, plan.halo, plan.pad_before) == (7, 6, 3)
+    assert (plan.receptive_field, plan.halo, plan.pad_before) == (7, (3, 3), 3)
     assert [t.inputs[0] for t in plan.tiles] == [(-3, 13), (7, 23), (17, 33), (27, 43)]
-    # the blocks the function receives have exactly those lengths
-    sizes = []
-    y = da.map_overlap(
-        lambda b: sizes.append(b.shape[-1]) or b[..., :0],
-        tiled._pad_input(da, x, [plan, plan], ((1, 1), (1, 1)), "zeros"),
-        depth={2: (0, plan.halo), 3: (0, plan.halo)},
-        boundary="none",
-        trim=False,
-        allow_rechunk=False,
-        chunks=((1,), (1,), (0,) * 4, (0,) * 4),
-    )
+
+    received = []
+
+    def spy(block, *, layers, plans, activation, block_id):
+        received.append(block.shape[2:])
+        return run_tile(
+            block, layers=layers, plans=plans, activation=activation, block_id=block_id
+        )
+
+    run_tile = tiled._run_tile
+    monkeypatch.setattr(tiled, "_run_tile", spy)
+    x = da.zeros((1, 1, 40, 40), chunks=(1, 1, 10, 10))
+    y = tiled.conv_stack(x, [(np.ones((1, 1, 3, 3)), None, {"padding": 1})] * 3)
+    assert sum(name.startswith("overlap") for name in y.dask.layers) == 1
     y.compute(scheduler="sync")
-    assert sorted(set(sizes)) == [16]
+    assert sorted(set(received)) == [(16, 16)]
+    assert len(received) == 16
 
 
 def test_chunks_shorter_than_the_halo_are_merged():
     x = np.random.default_rng(1).standard_normal((1, 1, 24))
     weight = np.ones((1, 1, 5))
     y = convnb.conv(da.from_array(x, chunks=(1, 1, 2)), weight, dilation=3, padding="same")
-    assert y.chunks[2] == (12, 12)
+    assert y.chunks[2] == (2, 6, 6, 6, 4)  # halo (6, 6): the first chunk also holds 6 zeros
     np.testing.assert_allclose(y.compute(), convnb.conv(x, weight, dilation=3, padding="same"))
 
 
@@ -256,7 +255,7 @@ def test_float32_stays_float32():
             lambda x, w: tiled.conv_stack(x, [(w, None, {}), (np.ones((1, 2, 3, 3)), None, {})]),
             ValueError,
             r"layers\[1\]: weight has 2 input channels per group, so groups=1 needs 2 input "
-            r"channels, but x has 3",
+            r"channels, but layers\[0\] gives 3",
         ),
         (
             lambda x, w: tiled.conv_stack(x, [(w, None, {"pading": 1})]),
@@ -264,9 +263,12 @@ def test_float32_stays_float32():
             r"layers\[0\] kwargs must be a mapping with keys among",
         ),
         (
-            lambda x, w: tiled.conv_stack(x, [(w, None, {"stride": 2})] * 2),
+            lambda x, w: tiled.conv_stack(
+                x.rechunk({2: (2, 6)}),
+                [(np.ones((2, 2, 3, 3)), None, {"stride": 2, "padding": 1})] * 2,
+            ),
             ValueError,
-            r"x.chunks\[2\]=\(4, 4\) has a chunk boundary at 4, not a multiple of the product "
+            r"x.chunks\[2\]=\(2, 6\) has a chunk boundary at 2, not a multiple of the product "
             r"of the layers' strides 4",
         ),
         (
