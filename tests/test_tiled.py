@@ -315,3 +315,26 @@ def test_cupy_chunks():
     np.testing.assert_allclose(
         cupy.asnumpy(result), _in_memory(x, layers, activation), rtol=1e-10, atol=1e-10
     )
+
+
+def test_pictures_draw_the_plan_windows():
+    """The tile picture's dashed windows are the plan's windows, not a separate geometry."""
+    import matplotlib.pyplot as plt
+
+    from convnb.plot import tiling
+
+    layers = [{"kernel_size": 3, "dilation": d, "padding": "same"} for d in (1, 2)]
+    rows, cols = tiled.tile_plan(layers, 12, (4, 4, 4)), tiled.tile_plan(layers, 16, (8, 8))
+    ax = tiling.tiles(rows, cols, [(1, 1)])
+    dashed = [p for p in ax.patches if p.get_linestyle() == "--"]
+    assert len(dashed) == 1
+    (x0, y0), width, height = dashed[0].get_xy(), dashed[0].get_width(), dashed[0].get_height()
+    assert (y0, y0 + height) == rows.tiles[1].inputs[0] == (1, 11)
+    assert (x0, x0 + width) == cols.tiles[1].inputs[0] == (5, 19)
+    ax = tiling.halo_cone(rows, 0)
+    assert [t.get_text() for t in ax.texts if t.get_text().endswith("read")] == [
+        "10 read",
+        "8 read",
+        "4 read",
+    ]
+    plt.close("all")

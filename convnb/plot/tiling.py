@@ -36,7 +36,7 @@ def tiles(rows: AxisPlan, cols: AxisPlan, picks: Sequence[tuple[int, int]], *, a
         image (where windows reach past the edge) is hatched.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 6 * rows.sizes[0] / cols.sizes[0]))
+        _, ax = plt.subplots(figsize=(7.5, 6 * rows.sizes[0] / cols.sizes[0]))
     h, w = rows.sizes[0], cols.sizes[0]
     pb, pr = rows.pad_before, cols.pad_before
     ax.add_patch(
@@ -54,9 +54,20 @@ def tiles(rows: AxisPlan, cols: AxisPlan, picks: Sequence[tuple[int, int]], *, a
                       linewidth=2, linestyle="--")
         )  # fmt: skip
         ax.text(c0 + 0.3, r0 + 0.3, f"tile ({i}, {j})", va="top", fontsize=9)
-    for plan, line in ((rows, ax.axhline), (cols, ax.axvline)):
-        for tile in plan.tiles[1:]:
-            line(tile.output[0] * plan.jump, color=COLORS["focus"], linewidth=1.2)
+    for boundary in _edges(rows):
+        ax.plot([0, w], [boundary, boundary], color=COLORS["focus"], linewidth=1.2)
+    for boundary in _edges(cols):
+        ax.plot([boundary, boundary], [0, h], color=COLORS["focus"], linewidth=1.2)
+    ax.add_patch(Rectangle((0, 0), w, h, fill=False, edgecolor=COLORS["edge"], linewidth=1.5))
+    ax.legend(
+        handles=[
+            Rectangle((0, 0), 1, 1, facecolor=_CORE, label="the tile's own chunk"),
+            Rectangle((0, 0), 1, 1, facecolor=_HALO, label="its halo"),
+            Rectangle((0, 0), 1, 1, facecolor="white", hatch="//", edgecolor=COLORS["edge"],
+                      label="padding"),
+        ],
+        loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False,
+    )  # fmt: skip
     ax.set_xlim(-pr - 0.5, w + max(cols.pad_after, 0) + 0.5)
     ax.set_ylim(h + max(rows.pad_after, 0) + 0.5, -pb - 0.5)
     ax.set_aspect("equal")
@@ -65,11 +76,14 @@ def tiles(rows: AxisPlan, cols: AxisPlan, picks: Sequence[tuple[int, int]], *, a
     return ax
 
 
+def _edges(plan):
+    return [sum(plan.chunks[:i]) for i in range(1, len(plan.chunks))]
+
+
 def _own_chunk(plan, i):
-    """The input chunk of tile ``i`` (clipped to the image)."""
-    a, b = plan.tiles[i].output
-    stop = plan.sizes[0] if i == len(plan.tiles) - 1 else b * plan.jump
-    return a * plan.jump, stop
+    """The input chunk of tile ``i``."""
+    start = sum(plan.chunks[:i])
+    return start, start + plan.chunks[i]
 
 
 def halo_cone(plan: AxisPlan, tile: int, *, names: Sequence[str] | None = None, ax=None):
