@@ -51,10 +51,14 @@ _LAYER_KEYS = ("stride", "padding", "dilation", "groups", "padding_mode")
 class Tile(NamedTuple):
     """One output chunk along one axis and the window each layer reads for it.
 
-    ``output``: ``(start, stop)`` of the stack's output positions;
-    ``inputs``: for each layer, ``(start, stop)`` of the positions of that layer's input
-    the chunk needs, in that layer's input coordinates (below 0 or past the end: padding).
-    ``inputs[0]`` is the tile: the chunk's input with its halo.
+    Parameters
+    ----------
+    output : (int, int)
+        ``(start, stop)`` of the stack's output positions.
+    inputs : tuple of (int, int)
+        For each layer, ``(start, stop)`` of the positions of that layer's input the chunk
+        needs, in that layer's input coordinates (below 0 or past the end: padding).
+        ``inputs[0]`` is the tile: the chunk's input with its halo.
     """
 
     output: tuple[int, int]
@@ -62,7 +66,27 @@ class Tile(NamedTuple):
 
 
 class AxisPlan(NamedTuple):
-    """How a stack of layers is tiled along one spatial axis (see :func:`tile_plan`)."""
+    """How a stack of layers is tiled along one spatial axis (see :func:`tile_plan`).
+
+    Parameters
+    ----------
+    tiles : tuple of Tile
+        One per output chunk.
+    sizes : tuple of int
+        The input size of each layer, then the output size.
+    paddings : tuple of (int, int)
+        Each layer's ``(before, after)`` padding, resolved.
+    receptive_field, jump : int
+        The stack's receptive field ``R`` and total stride ``J``.
+    halo : (int, int)
+        ``(P, R - J - P)``: what a tile reads before and after its own chunk.
+    pad_before, pad_after : int
+        Padding of the whole input (a negative ``pad_after`` trims).
+    cores : tuple of int
+        The chunks of the padded input, one per tile.
+    chunks : tuple of int
+        The input's own chunks, one per tile (after merging short ones).
+    """
 
     tiles: tuple[Tile, ...]
     sizes: tuple[int, ...]
