@@ -11,9 +11,10 @@ An output chunk ``[a, b)`` of a stack of layers with receptive field ``R`` and t
 before layer ``l``, ``J_l`` the product of the strides before it). If the input chunk is
 ``[a*J, b*J)``, the window is that chunk plus a halo of ``P`` samples before it and
 ``R - J - P`` after it: ``R - J`` in all, the receptive field. :func:`tile_plan` computes
-these windows with :mod:`convnb.arithmetic`; :func:`conv_stack` pads the input once (the
-padding joins the first and last chunks) and calls :func:`dask.array.map_overlap` with a
-depth of ``(P, R - J - P)``. Each task then runs the whole stack on its tile in memory,
+these windows with :mod:`convnb.arithmetic`; :func:`conv_stack` pads the input once, by
+padding its first and last chunks along each axis in place (one task each), and calls
+:func:`dask.array.map_overlap` with a depth of ``(P, R - J - P)``: one overlap for the
+whole stack. Each task then runs the whole stack on its tile in memory,
 zeroing the positions of each intermediate activation that lie in that layer's padding.
 
 Dask is imported only when a Dask array arrives; ``import convnb`` does not load it.
