@@ -1,7 +1,7 @@
 """A stack of convolutions on an image several times larger than a worker's memory.
 
     python benchmarks/larger_than_memory.py                       # 4 GiB input, 1 GiB/worker
-    python benchmarks/larger_than_memory.py --input-gib 0.05 --memory-limit 0.5GiB  # smoke
+    python benchmarks/larger_than_memory.py --input-gib 0.0625 --memory-limit 0.5GiB  # smoke
 
 A LocalCluster of ``--workers`` worker processes (one thread each), each with
 ``--memory-limit``, runs :func:`convnb.tiled.conv_stack` (3x3, ReLU, 3x3 dilated 2, ReLU,
@@ -18,11 +18,12 @@ Memory is measured two ways, both printed:
 * distributed's own ``MemorySampler`` (``measure="process"``): the cluster's total, sampled
   by the scheduler.
 
-The script then checks one interior tile of the zarr output against the same layers run in
-memory on that tile's input window (with its halo), and exits with status 1 if the peak of
-any worker reached the limit, a worker was restarted, or the check failed. Needs
-``--input-gib`` plus the output's size free on the disk of ``--out`` (the default output has
-as many channels as the input, so about twice ``--input-gib`` in all).
+The script then checks the zarr output against the same layers run in memory (the whole
+output for inputs up to 256 MiB, else one interior tile from its input window with its
+halo), and exits with status 1 if the peak of any worker reached the limit, a worker was
+restarted, or the check failed. The output has as many channels as the input, so it needs
+about ``--input-gib`` free on the disk of ``--out``; the input is never written.
+Needs the ``dask`` extra (``pip install -e .[dask]``) and ``zarr``.
 """
 
 from __future__ import annotations
