@@ -40,12 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["AxisPlan", "Tile", "conv", "conv_stack", "is_dask_array", "tile_plan"]
 
 _FLOATING = ("real floating", "complex floating")
-_DASK_PAD_MODES = {
-    "zeros": "constant",
-    "reflect": "reflect",
-    "replicate": "edge",
-    "circular": "wrap",
-}
 _LAYER_KEYS = ("stride", "padding", "dilation", "groups", "padding_mode")
 
 
