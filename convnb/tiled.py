@@ -10,12 +10,13 @@ An output chunk ``[a, b)`` of a stack of layers with receptive field ``R`` and t
 ``P = sum_l p_l * J_l`` is the stack's padding seen from the input (``p_l`` the padding
 before layer ``l``, ``J_l`` the product of the strides before it). If the input chunk is
 ``[a*J, b*J)``, the window is that chunk plus a halo of ``P`` samples before it and
-``R - J - P`` after it: ``R - J`` in all, the receptive field. :func:`tile_plan` computes
-these windows with :mod:`convnb.arithmetic`; :func:`conv_stack` pads the input once, by
-padding its first and last chunks along each axis in place (one task each), and calls
+``R - J - P`` after it: ``R - J`` in all, the receptive field.
+:func:`convnb.halos.tile_plan` (re-exported here) computes these windows with
+:mod:`convnb.arithmetic`. :func:`conv_stack` pads the input once, by padding its first and
+last chunks along each axis in place (one task each), and calls
 :func:`dask.array.map_overlap` with a depth of ``(P, R - J - P)``: one overlap for the
-whole stack. Each task then runs the whole stack on its tile in memory,
-zeroing the positions of each intermediate activation that lie in that layer's padding.
+whole stack. Each task then runs the whole stack on its tile in memory, zeroing the
+positions of each intermediate activation that lie in that layer's padding.
 
 Dask is imported only when a Dask array arrives; ``import convnb`` does not load it.
 """
@@ -24,12 +25,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import arithmetic
-from ._backend import as_int, check_dtype, check_groups, namespace, positive_ints, result_dtype
+from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
+from .halos import AxisPlan, Tile, tile_plan
 from .padding import check_mode, pad_indices
 
 if TYPE_CHECKING:
@@ -41,58 +44,6 @@ __all__ = ["AxisPlan", "Tile", "conv", "conv_stack", "is_dask_array", "tile_plan
 
 _FLOATING = ("real floating", "complex floating")
 _LAYER_KEYS = ("stride", "padding", "dilation", "groups", "padding_mode")
-
-
-class Tile(NamedTuple):
-    """One output chunk along one axis and the window each layer reads for it.
-
-    Parameters
-    ----------
-    output : (int, int)
-        ``(start, stop)`` of the stack's output positions.
-    inputs : tuple of (int, int)
-        For each layer, ``(start, stop)`` of the positions of that layer's input the chunk
-        needs, in that layer's input coordinates (below 0 or past the end: padding).
-        ``inputs[0]`` is the tile: the chunk's input with its halo.
-    """
-
-    output: tuple[int, int]
-    inputs: tuple[tuple[int, int], ...]
-
-
-class AxisPlan(NamedTuple):
-    """How a stack of layers is tiled along one spatial axis (see :func:`tile_plan`).
-
-    Parameters
-    ----------
-    tiles : tuple of Tile
-        One per output chunk.
-    sizes : tuple of int
-        The input size of each layer, then the output size.
-    paddings : tuple of (int, int)
-        Each layer's ``(before, after)`` padding, resolved.
-    receptive_field, jump : int
-        The stack's receptive field ``R`` and total stride ``J``.
-    halo : (int, int)
-        ``(P, R - J - P)``: what a tile reads before and after its own chunk.
-    pad_before, pad_after : int
-        Padding of the whole input (a negative ``pad_after`` trims).
-    cores : tuple of int
-        The chunks of the padded input, one per tile.
-    chunks : tuple of int
-        The input's own chunks, one per tile (after merging short ones).
-    """
-
-    tiles: tuple[Tile, ...]
-    sizes: tuple[int, ...]
-    paddings: tuple[tuple[int, int], ...]
-    receptive_field: int
-    jump: int
-    halo: tuple[int, int]
-    pad_before: int
-    pad_after: int
-    cores: tuple[int, ...]
-    chunks: tuple[int, ...]
 
 
 def is_dask_array(x: Any) -> bool:
@@ -115,160 +66,6 @@ def is_dask_array(x: Any) -> bool:
     """
     da = sys.modules.get("dask.array")
     return da is not None and isinstance(x, da.Array)
-
-
-def _resolve_layers(layers, input_size):
-    """Explicit paddings and sizes through a 1-D stack (``"same"`` resolved layer by layer)."""
-    sizes, pads, geoms = [as_int(input_size, "input_size")], [], []
-    for n, layer in enumerate(layers):
-        if not isinstance(layer, Mapping) or "kernel_size" not in layer:
-            raise TypeError(f"layers[{n}] must be a mapping with a kernel_size, got {layer!r}")
-        unknown = set(layer) - {"kernel_size", "stride", "padding", "dilation"}
-        if unknown:
-            raise ValueError(f"layers[{n}] has unknown keys {sorted(unknown)}")
-        k, s, d = (layer.get(key, 1) for key in ("kernel_size", "stride", "dilation"))
-        padding = layer.get("padding", 0)
-        if not isinstance(padding, str) and not isinstance(padding, Sequence):
-            padding = (padding, padding)
-        (pair,) = arithmetic.resolve_padding(
-            padding if isinstance(padding, str) else [tuple(padding)], (sizes[-1],), (k,), s, d
-        )
-        sizes.append(arithmetic.conv_output_size(sizes[-1], k, s, pair, d))
-        pads.append(pair)
-        geoms.append({"kernel_size": k, "stride": s, "dilation": d, "padding": pair})
-    return tuple(sizes), tuple(pads), geoms
-
-
-def tile_plan(layers: Sequence[Mapping[str, Any]], input_size: int, chunks: Sequence[int]):
-    """The tiles of a stack of layers along one axis: output chunks, windows and halo.
-
-    This is the geometry :func:`conv_stack` computes with, and the picture of tiles in the
-    book is drawn from it.
-
-    Parameters
-    ----------
-    layers : sequence of mappings
-        Each with ``kernel_size`` and optionally ``stride``, ``padding`` (an int, a
-        ``(before, after)`` pair, ``"valid"`` or ``"same"``) and ``dilation``, all for this axis.
-    input_size : int
-        Length of the input along this axis.
-    chunks : sequence of int
-        The input's chunk lengths along this axis (they sum to ``input_size``). Every chunk
-        boundary but the last must be a multiple of the stack's total stride.
-
-    Returns
-    -------
-    AxisPlan
-        ``tiles``: one :class:`Tile` per output chunk (output chunk ``j`` starts where input
-        chunk boundary ``B`` maps, at ``B / jump``; chunks shorter than the halo are merged
-        with the next one); ``sizes``: the input size of each layer, then the output size;
-        ``paddings``: each layer's ``(before, after)``; ``receptive_field`` and ``jump``:
-        the stack's ``R`` and ``J`` (:func:`convnb.arithmetic.receptive_field`);
-        ``halo``: ``(P, R - J - P)``, the samples a tile reads before and after its own
-        chunk (``R - J`` in all; the second can be negative, when a stride skips samples);
-        ``pad_before`` (``P``) and ``pad_after``: how much the input is padded so that
-        every tile lies inside it (a negative ``pad_after`` trims samples no output reads);
-        ``cores``: the chunks of the padded input, one per tile; ``chunks``: the input's
-        own chunks, one per tile (after merging).
-
-    Raises
-    ------
-    ValueError
-        If the chunks do not sum to ``input_size`` or a boundary is not aligned to the stride.
-
-    Examples
-    --------
-    Two 3x3 layers with ``"same"`` padding (receptive field 5) on 12 samples in chunks of 4:
-    each tile is its chunk plus a halo of 2 samples on each side.
-
-    >>> plan = tile_plan([{"kernel_size": 3, "padding": "same"}] * 2, 12, (4, 4, 4))
-    >>> plan.receptive_field, plan.jump, plan.halo
-    (5, 1, (2, 2))
-    >>> [tile.inputs[0] for tile in plan.tiles]
-    [(-2, 6), (2, 10), (6, 14)]
-    >>> [tile.output for tile in plan.tiles]
-    [(0, 4), (4, 8), (8, 12)]
-
-    A stride-2 layer needs chunk boundaries at even positions:
-
-    >>> tile_plan([{"kernel_size": 3, "stride": 2}], 12, (5, 7))
-    Traceback (most recent call last):
-        ...
-    ValueError: chunks=(5, 7) has a chunk boundary at 5, not a multiple of the total stride 2
-    """
-    sizes, pads, geoms = _resolve_layers(layers, input_size)
-    chunks = tuple(as_int(c, "chunks") for c in chunks)
-    if sum(chunks) != sizes[0] or min(chunks, default=0) < 1:
-        raise ValueError(f"chunks={chunks} must be positive and sum to input_size={sizes[0]}")
-    field = arithmetic.receptive_field(geoms)[-1]
-    size, jump = field.size, field.jump
-    for boundary in _boundaries(chunks):
-        if boundary % jump:
-            raise ValueError(
-                f"chunks={chunks} has a chunk boundary at {boundary}, not a multiple of the "
-                f"total stride {jump}"
-            )
-    return _plan(geoms, sizes, pads, size, jump, chunks)
-
-
-def _boundaries(chunks):
-    edges, total = [], 0
-    for c in chunks[:-1]:
-        total += c
-        edges.append(total)
-    return edges
-
-
-def _plan(geoms, sizes, pads, field, jump, chunks, edge_min=(0, 0)):
-    out_size, size = sizes[-1], sizes[0]
-    before, step = 0, 1
-    for geom in geoms:
-        before += geom["padding"][0] * step
-        step *= geom["stride"]
-    halo = (before, field - jump - before)
-    length = (out_size - 1) * jump + field  # of the padded input, which starts at -before
-    depth = max(before, halo[1], 1)
-    edges = [0, *sorted({b // jump for b in _boundaries(chunks) if 0 < b // jump < out_size})]
-
-    def core(i):  # chunk i of the padded input: the first and last absorb the padding
-        start = 0 if i == 0 else before + edges[i] * jump
-        return (before + edges[i + 1] * jump if i + 1 < len(edges) else length) - start
-
-    def own(i):  # chunk i of the input itself
-        return (edges[i + 1] * jump if i + 1 < len(edges) else size) - edges[i] * jump
-
-    def too_small(i):
-        # map_overlap reads a halo from each neighbour, so every chunk holds `depth` samples;
-        # the edge chunks hold what their padding mode reads (edge_min).
-        last = i == len(edges) - 1
-        return (
-            core(i) < depth or (i == 0 and own(i) < edge_min[0]) or (last and own(i) < edge_min[1])
-        )
-
-    i = 0
-    while len(edges) > 1 and i < len(edges):
-        if not too_small(i):
-            i += 1
-        elif i + 1 < len(edges):
-            del edges[i + 1]  # merge with the next chunk
-        else:
-            del edges[i]  # the last chunk: merge with the one before
-            i -= 1
-    tiles = []
-    for a, b in itertools.pairwise([*edges, out_size]):
-        lo, hi, windows = a, b, []
-        for geom in reversed(geoms):
-            s, d, k = geom["stride"], geom["dilation"], geom["kernel_size"]
-            p = geom["padding"][0]
-            lo, hi = lo * s - p, (hi - 1) * s - p + d * (k - 1) + 1
-            windows.append((lo, hi))
-        tiles.append(Tile((a, b), tuple(reversed(windows))))
-    cores = tuple(core(i) for i in range(len(edges)))
-    own_chunks = tuple(own(i) for i in range(len(edges)))
-    pad_after = length - before - size
-    return AxisPlan(
-        tuple(tiles), sizes, pads, field, jump, halo, before, pad_after, cores, own_chunks
-    )
 
 
 def conv(
@@ -483,21 +280,20 @@ def _stack(x, layers, activation, *, single):
 
     plans = []
     for axis in range(nd):
-        sizes, pads, geoms = _resolve_layers(spatial_layers[axis], x.shape[2 + axis])
-        field = arithmetic.receptive_field(geoms)[-1]
-        for boundary in _boundaries(x.chunks[2 + axis]):
-            if boundary % field.jump:
+        chunks = x.chunks[2 + axis]
+        jump = math.prod(layer["stride"] for layer in spatial_layers[axis])
+        for boundary in itertools.accumulate(chunks[:-1]):
+            if boundary % jump:
                 what = "stride" if single else "product of the layers' strides"
                 raise ValueError(
-                    f"x.chunks[{axis + 2 - unbatched}]={x.chunks[2 + axis]} has a chunk "
-                    f"boundary at {boundary}, not a multiple of the {what} {field.jump} along "
-                    f"spatial axis {axis}; rechunk x so that chunk boundaries are multiples "
-                    f"of {field.jump}"
+                    f"x.chunks[{axis + 2 - unbatched}]={chunks} has a chunk boundary at "
+                    f"{boundary}, not a multiple of the {what} {jump} along spatial axis "
+                    f"{axis}; rechunk x so that chunk boundaries are multiples of {jump}"
                 )
         edge_min = (0, 0)
         if mode == "reflect":  # a reflected pad reads the samples next to the edge
             edge_min = tuple(p + 1 for p in first_pads[axis])
-        plan = _plan(geoms, sizes, pads, field.size, field.jump, x.chunks[2 + axis], edge_min)
+        plan = tile_plan(spatial_layers[axis], x.shape[2 + axis], chunks, edge_min=edge_min)
         plans.append(plan)
 
     if mode == "circular" and any(p != (0, 0) for p in first_pads):

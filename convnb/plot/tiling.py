@@ -1,4 +1,4 @@
-"""Pictures of tiles and halos, drawn from :func:`convnb.tiled.tile_plan` (the plan the
+"""Pictures of tiles and halos, drawn from :func:`convnb.halos.tile_plan` (the plan the
 computation uses), never from a separate copy of the geometry."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 
-from ..tiled import AxisPlan
+from ..halos import AxisPlan
 from ._style import COLORS
 
 __all__ = ["halo_cone", "tiles"]
