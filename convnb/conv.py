@@ -20,6 +20,8 @@ import math
 from . import arithmetic, kernels
 from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
 from .padding import check_mode, pad
+from .tiled import conv as tiled_conv
+from .tiled import is_dask_array
 from .windows import tap_slices
 
 __all__ = ["conv", "conv1d", "conv2d", "conv3d", "pointwise_conv"]
@@ -102,6 +104,11 @@ def conv(
         ...
     ValueError: stride=0 must be positive
     """
+    if is_dask_array(x):  # lazy, tile by tile; weight and bias stay in memory
+        return tiled_conv(
+            x, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups,
+            padding_mode=padding_mode,
+        )  # fmt: skip
     xp = namespace(x, weight, bias, names=["x", "weight", "bias"])
     check_dtype(xp, x, "x", _FLOATING)
     check_dtype(xp, weight, "weight", _FLOATING)
