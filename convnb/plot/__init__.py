@@ -25,7 +25,7 @@ Patches that tests (or readers of the code) need to identify carry a ``gid``:
 ``"reads:c,r,col"`` and ``"writes:o,r,col"`` for the cubes of the tensor pictures.
 """
 
-from ._style import COLORS, book_style, group_color
+from ._style import COLORS, FONT, WIDTH, book_style, group_color
 from .channel_pictures import channel_picture, channel_shuffle, connectivity
 from .grids import animate, spatial, transposed
 from .maps import heatmaps, network, receptive_field
@@ -43,6 +43,8 @@ from .tensors import (
 
 __all__ = [
     "COLORS",
+    "FONT",
+    "WIDTH",
     "animate",
     "animate_channels",
     "animate_separable",

@@ -179,7 +179,7 @@ def _layer(
         origin_in,
         (c_in, *size),
         color_in,
-        label=f"{names[0]} {c_in}×{size[0]}×{size[1]}",
+        label=f"{names[0]}\n{c_in}×{size[0]}×{size[1]}",
         pads=pads,
     )
     _channel_marks(ax, origin_in, (c_in, *size), per_in, right=right, top=top)
@@ -190,7 +190,7 @@ def _layer(
     ox = kx + kernel_width + 1.5
     origin_out = (ox, y0 - (size[0] - out[0]) / 2)
     _tensor(
-        ax, origin_out, (c_out, *out), color_out, label=f"{names[1]} {c_out}×{out[0]}×{out[1]}"
+        ax, origin_out, (c_out, *out), color_out, label=f"{names[1]}\n{c_out}×{out[0]}×{out[1]}"
     )
     _channel_marks(ax, origin_out, (c_out, *out), per_out)
     kx0, ky0 = _p(origin_k, 0, k[0], 0)
@@ -206,10 +206,10 @@ def _layer(
     _cubes(ax, origin_k, kernel, lambda d: color_in(feeding.start + d), "kernel")
     ax.text(
         kx0,
-        ky0 - 0.35,
+        ky0 + k[0] + per_in * DY + 0.3,
         f"kernel {out_channel}\n{per_in}×{k[0]}×{k[1]}",
         ha="left",
-        va="top",
+        va="bottom",
         fontsize=FONT,
     )
     _cubes(ax, origin_out, [(out_channel, *position)], color_out, "writes")
@@ -461,7 +461,7 @@ def separable_step(
     first = step < mid
     dw_colors = _colors(c, mid, c)
     # the second pass mixes channels: its input is coloured channel by channel
-    pw_colors = _colors(mid, c_out, 1)
+    pw_colors = (dw_colors[1], _colors(mid, c_out, 1)[1])
     zero = ((0, 0), (0, 0))
     _, y = _layer(
         ax,
@@ -487,7 +487,7 @@ def separable_step(
         fontsize=FONT,
         fontweight="bold" if first else "normal",
     )
-    y2 = y - mid * DY - 0.8
+    y2 = y - mid * DY - 1.4
     ax.text(
         -0.4,
         y2 + mid * DY + 0.9,
