@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from matplotlib.collections import PatchCollection
 from matplotlib.patches import Polygon, Rectangle
 
@@ -60,9 +62,49 @@ def book_style() -> None:
         return
     shell = get_ipython()
     if shell is not None:
+        from matplotlib.figure import Figure
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-        set_matplotlib_formats("svg", metadata={"Date": None})
+        set_matplotlib_formats("svg")
+        svg = shell.display_formatter.formatters["image/svg+xml"]
+        svg.for_type(Figure, lambda fig: svg_text(fig, bbox_inches="tight"))
+
+
+_PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_FONTS = re.compile(r"font-family: 'DejaVu Sans'[^;\"]*")
+_DIGITS = re.compile(r"(\d\.\d\d)\d+")
+_INDENT = re.compile(r"\n\s+")
+# SVG's defaults (miter joins, butt caps) said again on every shape; clipping to the axes box
+# of axes drawn with their whole content inside
+_REDUNDANT = re.compile(
+    r'; stroke-linejoin: miter|; stroke-linecap: butt| clip-path="url\(#[^)]*\)"'
+)
+
+
+def svg_text(fig, **savefig_kwargs) -> str:
+    """``fig`` as a light SVG document: text kept as text, no metadata, 2 decimals.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> svg = svg_text(fig)
+    >>> svg.startswith("<svg"), "<metadata>" in svg
+    (True, False)
+    >>> plt.close(fig)
+    """
+    import io
+
+    import matplotlib
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context(_RC):
+        fig.savefig(buffer, format="svg", metadata={"Date": None}, **savefig_kwargs)
+    text = _METADATA.sub("", _PROLOG.sub("", buffer.getvalue()))
+    # hundredths of a point are invisible; the fonts: one a browser has, then any sans-serif
+    text = _FONTS.sub("font-family: 'DejaVu Sans', Verdana, Arial, sans-serif", text)
+    return _INDENT.sub("\n", _DIGITS.sub(r"\1", _REDUNDANT.sub("", text)))
 
 
 _RC = {

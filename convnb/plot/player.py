@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
-from urllib.parse import quote
 
 import matplotlib
 from matplotlib.animation import AbstractMovieWriter
 
-from ._style import _RC
-
-_PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
-_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+from ._style import _RC, svg_text
 
 # The player's script: one image whose source is swapped; plays while on screen, unless the
 # reader asked for reduced motion. Every player on a page carries its own copy (1 KB).
@@ -49,6 +44,7 @@ _SCRIPT = """
   button("Next frame", 1);
   play.onclick = function () { timer ? stop() : start(); };
   range.oninput = function () { stop(); show(+range.value); };
+  show(0);
   var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   if (!calm && "IntersectionObserver" in window) {
     new IntersectionObserver(function (seen) {
@@ -81,10 +77,7 @@ class _SvgFrames(AbstractMovieWriter):
         self.fig = fig
 
     def grab_frame(self, **savefig_kwargs):
-        buffer = io.StringIO()
-        self.fig.savefig(buffer, format="svg", metadata={"Date": None})
-        svg = _METADATA.sub("", _PROLOG.sub("", buffer.getvalue()))
-        self.frames.append(svg)
+        self.frames.append(svg_text(self.fig))
         texts = [t.get_text() for t in self.fig.texts] + [
             ax.get_title() for ax in self.fig.axes if ax.get_title()
         ]
@@ -153,7 +146,6 @@ def player(anim, *, alt: str = "", interval: int | None = None) -> str:
     alts = [
         f"{alt} Frame {i + 1} of {len(frames)}: {title}".strip() for i, title in enumerate(titles)
     ]
-    first = "data:image/svg+xml;charset=utf-8," + quote(frames[0], safe="")
     payload = json.dumps(frames).replace("</", "<\\/")
     width = re.search(r'width="([\d.]+)pt"', frames[0])
     css_width = round(float(width.group(1)) * 4 / 3) if width else 600
@@ -162,8 +154,7 @@ def player(anim, *, alt: str = "", interval: int | None = None) -> str:
         f'<div class="animation convnb-player" data-convnb-player data-interval="{delay}" '
         f"data-alts='{html.escape(json.dumps(alts), quote=True)}' "
         f'style="width:{css_width}px">'
-        f'<img src="{first}" alt="{html.escape(alts[0], quote=True)}" '
-        f'width="{css_width}">'
+        f'<img alt="{html.escape(alts[0], quote=True)}" width="{css_width}">'
         '<div class="convnb-player-controls">'
         '<button type="button" title="Previous frame" aria-label="previous frame">\u25c0</button>'
         '<button type="button" title="Play" aria-label="play or pause">\u25b6 play</button>'
