@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import html as htmllib
+import io
+import json
+import re
+
+import matplotlib.colors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -50,7 +57,7 @@ def test_sliding_kernel_draws_the_computed_step(xp, flip, shift):
     ax = plot.sliding_kernel(asarray(xp, f), asarray(xp, g), shift, flip=flip)
     # independent expectation: kernel slot j sits at position shift - 2 + j
     shown = g[::-1] if flip else g
-    assert _row_texts(ax, 2) == sorted((shift - 2 + j, str(shown[j])) for j in range(3))
+    assert _row_texts(ax, 3.0) == sorted((shift - 2 + j, str(shown[j])) for j in range(3))
     full = (np.convolve if flip else np.correlate)(f, g, "full")
     assert ax.get_title().endswith(f"out[{shift}] = {full[shift]}")
     assert [t[1] for t in _row_texts(ax, 0)] == [str(v) for v in full]
@@ -67,9 +74,9 @@ def test_sliding_kernel_rejects_2d():
 def test_animation_has_one_frame_per_output():
     anim = plot.animate_sliding(np.arange(6.0), np.ones(3), flip=True)
     assert len(list(anim.new_frame_seq())) == 8
-    html = anim.to_jshtml()
-    assert html.count("data:image/png;base64") == 8
-    assert len(html) < 2_000_000  # a page with it stays small
+    html = plot.player(anim, alt="A kernel slides.")
+    assert html.count("<svg") == 8
+    assert len(gzip.compress(html.encode())) < 200_000  # a page with it stays light
 
 
 # --- 2-D pictures: what is highlighted is what conv computes -----------------------------------
@@ -242,11 +249,9 @@ def test_animate_has_one_frame_per_position(kwargs, frames):
     anim = plot.animate(**kwargs)
     assert len(list(anim.new_frame_seq())) == frames
     if kwargs.get("stride") == 2 and not kwargs.get("transposed"):
-        full = anim.to_jshtml()
-        light = plot.player(anim)
-        assert full.count("data:image/png;base64") == light.count("data:image/png;base64")
-        assert light.count("data:image/png;base64") == frames
-        assert len(light) < len(full) / 2  # palette frames: a light page
+        html = plot.player(anim, alt="A window sweeps the input.")
+        assert html.count("<svg") == frames
+        assert "http://" not in html.replace("http://www.w3.org", "")
 
 
 def test_picture_argument_errors():
@@ -256,3 +261,183 @@ def test_picture_argument_errors():
         plot.channel_picture(4, 4, 3)
     with pytest.raises(ValueError, match=r"^input_size=\(1, 2, 3\) must be an int or a pair"):
         plot.spatial((1, 2, 3), 3)
+
+
+# --- 3-D tensor pictures: the cubes drawn are what conv reads and writes -----------------------
+
+
+def _cube_gids(ax, prefix):
+    return {
+        tuple(int(v) for v in (p.get_gid() or "").split(":")[1].split(","))
+        for p in ax.patches
+        if (p.get_gid() or "").startswith(prefix + ":")
+    }
+
+
+def _reads_3d(c_in, c_out, groups, k, size, padding=0):
+    """reads[(o, i, j)] = {(c, r, col)}: measured with one-hot inputs and all-ones weights."""
+    h, w = size
+    n = c_in * h * w
+    impulses = np.eye(n).reshape(n, c_in, h, w)
+    out = convnb.conv(
+        impulses, np.ones((c_out, c_in // groups, k, k)), groups=groups, padding=padding
+    )
+    reads = {}
+    for q in range(n):
+        c, rest = divmod(q, h * w)
+        for o, i, j in zip(*np.nonzero(out[q])):
+            reads.setdefault((int(o), int(i), int(j)), set()).add((c, rest // w, rest % w))
+    return reads
+
+
+@pytest.mark.parametrize(
+    ("c_in", "c_out", "groups", "k"),
+    [(4, 4, 1, 1), (6, 6, 3, 3), (4, 8, 4, 3), (3, 6, 3, 1), (4, 2, 2, 3)],
+)
+def test_channel_step_draws_what_conv_reads(c_in, c_out, groups, k):
+    size = (3, 4)
+    measured = _reads_3d(c_in, c_out, groups, k, size)
+    for (o, i, j), reads in measured.items():
+        if ((i, j) != (0, 1) and k == 3) or (k == 1 and (i, j) != (1, 2)):
+            continue  # one position per channel is enough; the window is tested elsewhere
+        ax = plot.channel_step(c_in, c_out, groups, o, (i, j), kernel_size=k, input_size=size)
+        assert _cube_gids(ax, "reads") == reads
+        assert _cube_gids(ax, "writes") == {(o, i, j)}
+        assert len(_cube_gids(ax, "kernel")) == (c_in // groups) * k * k
+        plt.close(ax.figure)
+
+
+def test_separable_step_draws_both_passes():
+    c, c_out, size = 3, 4, (4, 4)
+    depthwise = _reads_3d(c, c, c, 3, size)
+    pointwise = _reads_3d(c, c_out, 1, 1, (2, 2))
+    for step in range(c + c_out):
+        ax = plot.separable_step(c, c_out, step, (1, 0), input_size=size)
+        if step < c:
+            assert _cube_gids(ax, "reads") == depthwise[(step, 1, 0)]
+            assert _cube_gids(ax, "writes") == {(step, 1, 0)}
+            assert "pass 1" in ax.get_title()
+        else:
+            assert _cube_gids(ax, "reads") == pointwise[(step - c, 1, 0)]
+            assert _cube_gids(ax, "writes") == {(step - c, 1, 0)}
+            assert "pass 2" in ax.get_title()
+        plt.close(ax.figure)
+    assert len(list(plot.animate_separable(c, c_out).new_frame_seq())) == c + c_out
+
+
+@pytest.mark.parametrize(("c", "g"), [(6, 3), (9, 3), (8, 2), (8, 4)])
+def test_shuffle_step_follows_the_shuffled_channels(c, g):
+    # where each channel goes, measured by shuffling one-hot channels
+    moved = np.asarray(convnb.channel_shuffle(np.eye(c).reshape(1, c, c, 1), g))[0, :, :, 0]
+    source = moved.argmax(axis=1)  # source[j]: the channel now at position j
+    per = c // g
+    for group in range(g):
+        ax = plot.shuffle_step(c, g, group)
+        positions = set(range(group * per, (group + 1) * per))
+        assert {j for (j,) in _gids(ax, "read")} == positions
+        assert {s for (s,) in _gids(ax, "source")} == {int(source[j]) for j in positions}
+        groups_read = sorted({int(source[j]) // per for j in positions})
+        assert ax.get_title().splitlines()[1] == (
+            f"reads groups {', '.join(map(str, groups_read))} of layer 1"
+        )
+        plt.close(ax.figure)
+
+
+# --- readable on a phone and a desktop ---------------------------------------------------------
+
+PHONE_COLUMN, DESKTOP_COLUMN = 358, 688  # CSS px of a figure output at 390 and 1280 px
+
+
+def _svg_text_sizes(svg):
+    """(smallest font size, width), both in the SVG's user units (points)."""
+    width = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', svg).group(1))
+    sizes = [float(v) for v in re.findall(r"font-size: ?([\d.]+)px", svg)]
+    return min(sizes), width
+
+
+def _assert_readable(svg, what):
+    # an <img> of an SVG is drawn at width * 4/3 CSS px, shrunk to fit the column
+    font, width = _svg_text_sizes(svg)
+    natural = width * 4 / 3
+    for column, least in ((DESKTOP_COLUMN, 12), (PHONE_COLUMN, 10)):
+        css_px = font * 4 / 3 * min(1.0, column / natural)
+        assert css_px >= least, f"{what}: text {css_px:.1f} px in a {column} px column"
+
+
+def _svg_of(obj):
+    import matplotlib
+
+    fig = obj.figure if hasattr(obj, "figure") else obj[0].figure
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _book_pictures():
+    from convnb import bench, networks
+
+    layers, shape = networks.NETWORKS["MobileNet v1 1.0-224"]
+    return {
+        "sliding": lambda: plot.sliding_kernel(np.arange(5.0), np.ones(3), 3, flip=True),
+        "spatial": lambda: plot.spatial(9, 3, (2, 2), padding=2, dilation=2),
+        "transposed": lambda: plot.transposed(3, 3, (1, 1), stride=2, padding=1),
+        "channel": lambda: plot.channel_picture(8, 8, groups=2, out_channel=5),
+        "connectivity": lambda: plot.connectivity(12, 12, groups=4),
+        "shuffle": lambda: plot.channel_shuffle(6, 3),
+        "receptive field": lambda: plot.receptive_field(
+            [{"kernel_size": 3, "dilation": d} for d in (1, 2, 5)]
+        ),
+        "heatmaps": lambda: plot.heatmaps([np.eye(8)] * 3, ["a long title here"] * 3),
+        "benchmark": lambda: plot.benchmark(bench.load_report("cpu-2-threads")),
+        "roofline": lambda: plot.roofline(bench.load_report("cpu-2-threads")),
+        "network": lambda: plot.network(networks.summarize(layers, shape), 10, shape),
+        "tensors": lambda: plot.channel_step(6, 6, 3, 2, (1, 1)),
+        "separable": lambda: plot.separable_step(3, 4, 4, (1, 1)),
+        "shuffle step": lambda: plot.shuffle_step(9, 3, 1),
+    }
+
+
+@pytest.mark.parametrize("name", list(_book_pictures()))
+def test_picture_text_is_readable_on_a_phone(name):
+    with matplotlib.rc_context(plot._style._RC):  # what plot.book_style() sets in the book
+        _assert_readable(_svg_of(_book_pictures()[name]()), name)
+
+
+def test_player_frames_are_readable_svg_with_alt_text():
+    anim = plot.animate_channels(2, 4, 2, kernel_size=1, input_size=2)
+    html = plot.player(anim, alt="Depthwise, multiplier 2.")
+    frames = json.loads(
+        re.search(r'<script type="application/json">(.*?)</script>', html, re.S)
+        .group(1)
+        .replace("<\\/", "</")
+    )
+    assert len(frames) == 4
+    for svg in frames:
+        _assert_readable(svg, "player frame")
+    alts = json.loads(htmllib.unescape(re.search(r"data-alts='([^']*)'", html).group(1)))
+    assert len(alts) == 4
+    assert all(a.startswith("Depthwise, multiplier 2. Frame ") for a in alts)
+    assert "output channel 3" in alts[3] and "reads input channel 1" in alts[3]
+    assert 'title="Next frame"' in html and 'title="Play"' in html
+
+
+def test_shared_colour_scales_are_labelled():
+    axes = plot.heatmaps([np.ones((3, 3)), 4 + np.eye(3), 9 * np.eye(3)], ["a", "b", "c"])
+    assert {ax.images[0].get_clim() for ax in axes} == {(0.0, 9.0)}
+    bars = [a for a in axes[0].figure.axes if a not in axes]
+    assert len(bars) == 1 and bars[0].get_ylabel() == "value"
+    plt.close(axes[0].figure)
+    axes = plot.receptive_field([{"kernel_size": 3, "dilation": d} for d in (1, 2)])
+    assert len({ax.images[0].get_clim() for ax in axes}) == 1
+    bars = [a for a in axes[0].figure.axes if a not in axes]
+    assert len(bars) == 1 and bars[0].get_ylabel() == "paths to the output"
+    plt.close(axes[0].figure)
+
+
+def test_group_palette_has_no_green():
+    # no green, so no red/green pair (the commonest colour blindness) between two groups
+    for color in plot._style.GROUP_COLORS:
+        hue, saturation, _ = matplotlib.colors.rgb_to_hsv(matplotlib.colors.to_rgb(color))
+        assert not (75 / 360 < hue < 170 / 360 and saturation > 0.25), color

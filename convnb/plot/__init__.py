@@ -12,11 +12,17 @@ The visual language, shared by every figure:
 * every row is labelled with what it is ("input", "kernel", "output");
 * dilation holes (positions inside a kernel's span that it skips) are left unfilled inside a
   dashed outline of the span;
-* channel groups get one colour each, from the same palette in every figure.
+* channel groups get one colour each, from the same colour-blind-safe palette in every
+  figure (no red/green pairs);
+* channels are depth in the 3-D tensor pictures (:mod:`convnb.plot.tensors`), kernels are
+  boxes, and the samples read and written are solid cubes;
+* text is at least 11 pt in figures at most 5.3 inches wide, so that it stays at or above
+  10 CSS px on a phone (:func:`book_style` makes the figures SVG).
 
 Patches that tests (or readers of the code) need to identify carry a ``gid``:
 ``"footprint:r,c"`` for a highlighted input cell, ``"output:r,c"`` for the chosen output,
-``"feeds:c"`` for an input channel that feeds the chosen output channel.
+``"feeds:c"`` for an input channel that feeds the chosen output channel,
+``"reads:c,r,col"`` and ``"writes:o,r,col"`` for the cubes of the tensor pictures.
 """
 
 try:
@@ -27,21 +33,36 @@ except ImportError as _exc:
         name="matplotlib",
     ) from _exc
 
-from ._style import COLORS, group_color
+from ._style import COLORS, FONT, WIDTH, book_style, group_color
 from .channel_pictures import channel_picture, channel_shuffle, connectivity
 from .grids import animate, spatial, transposed
 from .maps import heatmaps, network, receptive_field
 from .performance import benchmark, roofline
-from .player import player
+from .player import player, svg_frames
 from .signals import animate_sliding, sliding_kernel
+from .tensors import (
+    animate_channels,
+    animate_separable,
+    animate_shuffle,
+    channel_step,
+    separable_step,
+    shuffle_step,
+)
 
 __all__ = [
     "COLORS",
+    "FONT",
+    "WIDTH",
     "animate",
+    "animate_channels",
+    "animate_separable",
+    "animate_shuffle",
     "animate_sliding",
     "benchmark",
+    "book_style",
     "channel_picture",
     "channel_shuffle",
+    "channel_step",
     "connectivity",
     "group_color",
     "heatmaps",
@@ -49,7 +70,10 @@ __all__ = [
     "player",
     "receptive_field",
     "roofline",
+    "separable_step",
+    "shuffle_step",
     "sliding_kernel",
     "spatial",
+    "svg_frames",
     "transposed",
 ]

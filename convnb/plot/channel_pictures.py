@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import channels
-from ._style import COLORS, _finish, _pair2, _slab, _square, group_color
+from ._style import COLORS, FONT, TITLE, WIDTH, _finish, _pair2, _slab, _square, group_color
 
 
 def channel_picture(in_channels, out_channels, groups=1, out_channel=0, *, kernel_size=3, ax=None):
@@ -34,7 +34,9 @@ def channel_picture(in_channels, out_channels, groups=1, out_channel=0, *, kerne
     feeding = channels.input_channels(out_channel, c_in, c_out, groups)
     per_in, per_out = c_in // groups, c_out // groups
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.2, 0.32 * max(c_in, c_out) + 1.6), layout="constrained")
+        _, ax = plt.subplots(
+            figsize=(min(WIDTH, 4.6), 0.34 * max(c_in, c_out) + 1.6), layout="constrained"
+        )
     ax.clear()
     step = 0.62
     top = max(c_in, c_out) * step
@@ -52,6 +54,7 @@ def channel_picture(in_channels, out_channels, groups=1, out_channel=0, *, kerne
             alpha=1.0 if on else 0.25,
             gid=f"feeds:{c}" if on else f"channel:{c}",
         )
+        ax.text(-0.15, y_in[c] + 0.25, str(c), ha="right", va="center", fontsize=FONT)
         if on:
             ax.plot(
                 [2.1, 5.0],
@@ -71,6 +74,7 @@ def channel_picture(in_channels, out_channels, groups=1, out_channel=0, *, kerne
             alpha=1.0 if on else 0.35,
             gid=f"out_channel:{o}" if on else None,
         )
+        ax.text(7.25, y_out[o] + 0.25, str(o), ha="left", va="center", fontsize=FONT)
     k = _pair2(kernel_size, "kernel_size")
     kind = (
         "dense"
@@ -79,13 +83,14 @@ def channel_picture(in_channels, out_channels, groups=1, out_channel=0, *, kerne
         if groups == c_in
         else f"groups={groups}"
     )
-    ax.text(1.05, top + 0.3, f"input: {c_in} channels", ha="center", fontsize=9)
-    ax.text(6.05, top + 0.3, f"output: {c_out} channels", ha="center", fontsize=9)
-    return _finish(
-        ax,
-        f"{k[0]}×{k[1]} {kind}: output channel {out_channel} reads "
-        f"input {feeding.start}..{feeding.stop - 1}",
+    ax.text(1.05, top + 0.3, f"input: {c_in} channels", ha="center", fontsize=FONT)
+    ax.text(6.05, top + 0.3, f"output: {c_out} channels", ha="center", fontsize=FONT)
+    reads = (
+        f"channel {feeding.start}"
+        if len(feeding) == 1
+        else f"channels {feeding.start}–{feeding.stop - 1}"
     )
+    return _finish(ax, f"{k[0]}×{k[1]} {kind}:\noutput channel {out_channel} reads input {reads}")
 
 
 def connectivity(in_channels, out_channels, groups=1, *, shuffled_from=None, ax=None):
@@ -122,22 +127,24 @@ def connectivity(in_channels, out_channels, groups=1, *, shuffled_from=None, ax=
         color = matplotlib.colors.to_rgba(group_color(o // per_out))
         rgba[o, mask[o]] = color
     if ax is None:
-        _, ax = plt.subplots(figsize=(0.3 * c_in + 1.8, 0.3 * c_out + 1.3), layout="constrained")
+        cell = min(0.3, (WIDTH - 1.2) / c_in)
+        _, ax = plt.subplots(figsize=(cell * c_in + 1.2, cell * c_out + 1.5), layout="constrained")
     ax.clear()
     ax.imshow(rgba, interpolation="nearest", extent=(-0.5, c_in - 0.5, c_out - 0.5, -0.5))
-    ax.set_xticks(range(c_in))
-    ax.set_yticks(range(c_out))
-    ax.tick_params(labelsize=7)
+    # every channel's index while they fit at the book's text size, else every other one
+    ax.set_xticks(range(0, c_in, 1 if c_in <= 12 else 2))
+    ax.set_yticks(range(0, c_out, 1 if c_out <= 16 else 2))
+    ax.tick_params(labelsize=FONT)
     ax.set_xticks(np.arange(-0.5, c_in), minor=True)
     ax.set_yticks(np.arange(-0.5, c_out), minor=True)
     ax.grid(which="minor", color="#cccccc", linewidth=0.5)
     ax.tick_params(which="minor", length=0)
-    ax.set_xlabel("input channel" + (" (before the shuffle)" if shuffled_from else ""))
+    ax.set_xlabel("input channel" + ("\n(before the shuffle)" if shuffled_from else ""))
     ax.set_ylabel("output channel")
     title = "dense" if groups == 1 else f"groups={groups}"
     if shuffled_from:
-        title += f", after a shuffle of {shuffled_from} groups"
-    ax.set_title(f"weights that exist: {title}", fontsize=10)
+        title += f",\nafter a shuffle\nof {shuffled_from} groups"
+    ax.set_title(f"weights that exist:\n{title}", fontsize=TITLE)
     return ax
 
 
@@ -158,12 +165,14 @@ def channel_shuffle(channels_count, groups, *, ax=None):
     perm = channels.shuffle_permutation(channels_count, groups)
     per = channels_count // groups
     if ax is None:
-        _, ax = plt.subplots(figsize=(0.5 * channels_count + 1.5, 2.4), layout="constrained")
+        _, ax = plt.subplots(
+            figsize=(min(WIDTH, 0.5 * channels_count + 1.5), 2.6), layout="constrained"
+        )
     ax.clear()
     for j, src in enumerate(perm):
         _square(ax, 0, src, (0, 2.5), color=group_color(src // per), text=str(src))
         _square(ax, 0, j, (0, 0), color=group_color(src // per), text=str(src))
         ax.plot([src + 0.5, j + 0.5], [1.5, 0.0], color=COLORS["edge"], linewidth=0.8)
-    ax.text(-0.3, 2.0, "before", ha="right", va="center", fontsize=9)
-    ax.text(-0.3, -0.5, "after", ha="right", va="center", fontsize=9)
-    return _finish(ax, f"channel shuffle: {channels_count} channels, {groups} groups")
+    ax.text(-0.3, 2.0, "before", ha="right", va="center", fontsize=FONT)
+    ax.text(-0.3, -0.5, "after", ha="right", va="center", fontsize=FONT)
+    return _finish(ax, f"channel shuffle:\n{channels_count} channels, {groups} groups")

@@ -8,17 +8,29 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 
 from .. import arithmetic, windows
-from ._style import COLORS, _cells, _finish, _grid_label, _pads_text, _pair2, _pt, _square
+from ._style import (
+    COLORS,
+    FONT,
+    WIDTH,
+    _cells,
+    _finish,
+    _grid_label,
+    _pads_text,
+    _pair2,
+    _pt,
+    _square,
+)
 
 
 def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, dilation=1, ax=None):
     """The spatial picture of a 2-D convolution at one output position.
 
     Left: the input grid with its padding (hatched), the kernel's taps at ``position``
-    (orange; holes of a dilated kernel stay empty inside the dashed span), and a dot at the
-    corner of every window the stride visits. Right: the output grid with ``position``
-    outlined. The taps are :func:`convnb.windows.footprint`, the map :func:`convnb.conv`
-    reads through, and the output size is :func:`convnb.arithmetic.conv_output_size`.
+    (orange; holes of a dilated kernel stay empty inside the dashed span), and, when the
+    stride skips positions, a dot at the corner of every window the stride visits. Right:
+    the output grid with ``position`` outlined. The taps are
+    :func:`convnb.windows.footprint`, the map :func:`convnb.conv` reads through, and the
+    output size is :func:`convnb.arithmetic.conv_output_size`.
 
     Parameters
     ----------
@@ -52,9 +64,7 @@ def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, di
     if ax is None:
         width = pads[1][0] + size[1] + pads[1][1] + out[1] + 3
         height = max(pads[0][0] + size[0] + pads[0][1], out[0]) + 2
-        _, ax = plt.subplots(
-            figsize=(0.42 * width + 0.5, 0.42 * height + 0.6), layout="constrained"
-        )
+        _, ax = plt.subplots(figsize=_figsize(width, height), layout="constrained")
     ax.clear()
 
     taps = windows.footprint(position, kernel, stride, pads, dilation)
@@ -96,16 +106,19 @@ def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, di
             edgecolor=COLORS["focus"],
         )
     )
-    # where the stride puts each window's first tap
-    corners = [windows.footprint(p, kernel, stride, pads, dilation)[0] for p in np.ndindex(*out)]
-    ax.plot(
-        [c + left + 0.5 for _, c in corners],
-        [-(r + top) - 0.5 for r, _ in corners],
-        "o",
-        color=COLORS["focus"],
-        markersize=2.5,
-        gid="stride-corners",
-    )
+    if max(stride) > 1:
+        # where the stride puts each window's first tap (with stride 1: every cell, noise)
+        corners = [
+            windows.footprint(p, kernel, stride, pads, dilation)[0] for p in np.ndindex(*out)
+        ]
+        ax.plot(
+            [c + left + 0.5 for _, c in corners],
+            [-(r + top) - 0.5 for r, _ in corners],
+            "o",
+            color=COLORS["focus"],
+            markersize=3,
+            gid="stride-corners",
+        )
     _grid_label(
         ax,
         origin,
@@ -130,7 +143,7 @@ def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, di
     return _finish(
         ax,
         f"kernel {kernel[0]}×{kernel[1]}, stride {_pt(stride)}, "
-        f"dilation {_pt(dilation)}: output {position}",
+        f"dilation {_pt(dilation)}\noutput {position}",
     )
 
 
@@ -179,9 +192,7 @@ def transposed(
     if ax is None:
         width = size[1] + out[1] + 4
         height = max(size[0], out[0]) + 3
-        _, ax = plt.subplots(
-            figsize=(0.42 * width + 0.5, 0.42 * height + 0.6), layout="constrained"
-        )
+        _, ax = plt.subplots(figsize=_figsize(width, height), layout="constrained")
     ax.clear()
     iy = -(out[0] - size[0]) / 2 - 1
     _cells(ax, list(np.ndindex(*size)), (0, iy), color=COLORS["input"])
@@ -203,7 +214,7 @@ def transposed(
     _cells(ax, cells, (ox, oy), color=[shades(0.15 + 0.6 * counts[p] / top) for p in cells])
     for r, c in cells:
         ax.text(
-            ox + c + 0.5, oy - r - 0.5, str(counts[r, c]), ha="center", va="center", fontsize=8
+            ox + c + 0.5, oy - r - 0.5, str(counts[r, c]), ha="center", va="center", fontsize=FONT
         )
     for r, c in windows.footprint(position, kernel, stride, pads, dilation):
         inside = 0 <= r < out[0] and 0 <= c < out[1]
@@ -220,13 +231,19 @@ def transposed(
         )
         patch.set_fill(False)
     # above the rows that padding trims, where footprints are drawn dashed
-    _grid_label(
-        ax, (ox, oy + pads[0]), out[1], f"output {out[0]}×{out[1]} (numbers: overlap count)"
+    _grid_label(ax, (ox, oy + pads[0]), out[1], f"output {out[0]}×{out[1]}")
+    ax.text(
+        ox + out[1] / 2,
+        oy - out[0] - 0.3,
+        "numbers: overlap count",
+        ha="center",
+        va="top",
+        fontsize=FONT,
     )
     return _finish(
         ax,
         f"transposed: kernel {kernel[0]}×{kernel[1]}, stride {_pt(stride)}, "
-        f"padding {_pt(pads)}: input {position} scattered",
+        f"padding {_pt(pads)}\ninput {position} scattered",
     )
 
 
@@ -239,7 +256,7 @@ def animate(
     dilation=1,
     transposed=False,
     output_padding=0,
-    interval=600,
+    interval=900,
     dpi=72,
 ):
     """Animate :func:`spatial` over every output position (or :func:`transposed` over every
@@ -290,3 +307,10 @@ def animate(
 
 
 _transposed = transposed  # `animate` has an argument of that name
+
+
+def _figsize(width, height):
+    """Inches for a grid picture of width x height cells, at most WIDTH wide (text stays
+    readable on a phone; the cells shrink instead)."""
+    cell = min(0.42, (WIDTH - 0.5) / width)
+    return (cell * width + 0.5, cell * height + 1.0)

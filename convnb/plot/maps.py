@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
 from .. import arithmetic, windows
 from .._backend import to_numpy
-from ._style import COLORS
+from ._style import COLORS, FONT, WIDTH, _plain_log
 
 
 def receptive_field(layers, *, input_size=None, axes=None):
@@ -18,7 +21,8 @@ def receptive_field(layers, *, input_size=None, axes=None):
     sample to the output (:func:`convnb.windows.receptive_field_counts`, the same map along
     both axes), with the receptive-field size of the stack
     (:func:`convnb.arithmetic.receptive_field`) and the span of that layer's own kernel.
-    Holes inside the field are inputs the output never sees (gridding).
+    Holes inside the field are inputs the output never sees (gridding). The panels share
+    one colour scale, shown with its label beside them.
 
     Parameters
     ----------
@@ -35,7 +39,7 @@ def receptive_field(layers, *, input_size=None, axes=None):
     --------
     >>> axes = receptive_field([{"kernel_size": 3, "dilation": d} for d in (1, 2, 4)])
     >>> [ax.get_title().splitlines()[0] for ax in axes]
-    ['after layer 1: 3×3', 'after layer 2: 7×7', 'after layer 3: 15×15']
+    ['layer 1: 3×3', 'layer 2: 7×7', 'layer 3: 15×15']
     >>> plt.close(axes[0].figure)
     """
     layers = list(layers)
@@ -50,36 +54,53 @@ def receptive_field(layers, *, input_size=None, axes=None):
     ]
     out_size = arithmetic.stack_sizes(padded, input_size)[-1]
     maps = windows.receptive_field_counts(padded, input_size, out_size // 2)
-    if axes is None:
+    grids = [np.outer(np.array(c), np.array(c)) for c in maps]
+    top = max(int(g.max()) for g in grids)
+    new = axes is None
+    if new:
+        panel = min(2.2, (WIDTH - 0.9) / len(layers))
         _, axes = plt.subplots(
-            1, len(layers), figsize=(3.0 * len(layers), 3.4), layout="constrained", squeeze=False
+            1,
+            len(layers),
+            figsize=(panel * len(layers) + 0.9, panel + 1.3),
+            layout="constrained",
+            squeeze=False,
         )
         axes = list(axes[0])
-    for n, (ax, layer, field, counts) in enumerate(zip(axes, layers, fields, maps), start=1):
-        counts = np.array(counts)
-        grid = np.outer(counts, counts)
+    for n, (ax, layer, field, grid) in enumerate(zip(axes, layers, fields, grids), start=1):
         ax.clear()
-        ax.imshow(
-            np.where(grid > 0, grid, np.nan), cmap="Oranges", vmin=0, interpolation="nearest"
+        shown = ax.imshow(
+            np.where(grid > 0, grid, np.nan),
+            cmap=_PATHS,
+            vmin=0.5,
+            vmax=top + 0.5,
+            interpolation="nearest",
         )
         ax.set_xticks(np.arange(-0.5, input_size), minor=True)
         ax.set_yticks(np.arange(-0.5, input_size), minor=True)
         ax.grid(which="minor", color="#dddddd", linewidth=0.4)
         ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
         span = layer.get("dilation", 1) * (layer["kernel_size"] - 1) + 1
-        ax.set_title(
-            f"after layer {n}: {field.size}×{field.size}\n"
-            f"(this layer's kernel spans {span}×{span})",
-            fontsize=9,
-        )
+        ax.set_title(f"layer {n}: {field.size}×{field.size}\n(spans {span}×{span})", fontsize=FONT)
+    if new:
+        bar = axes[0].figure.colorbar(shown, ax=axes, shrink=0.8, aspect=15)
+        bar.set_label("paths to the output", fontsize=FONT)
+        bar.ax.tick_params(labelsize=FONT)
+        bar.ax.yaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
     return axes
 
 
-def heatmaps(images, titles, *, axes=None, cmap="viridis"):
-    """A row of 2-D arrays drawn side by side, each with its title and its value range.
+# light to dark orange, without the near-white start: one path must still show
+_PATHS = ListedColormap(plt.get_cmap("Oranges")(np.linspace(0.3, 1.0, 256)))
+
+
+def heatmaps(images, titles, *, axes=None, cmap="viridis", label="value"):
+    """A row of 2-D arrays drawn side by side, on one shared colour scale.
 
     For comparing what different layers do to the same input (for example the
-    checkerboard of a transposed convolution against its remedies).
+    checkerboard of a transposed convolution against its remedies): the same colour is
+    the same value in every panel. Each title gets a line with that array's range; the
+    colour bar carries ``label``.
 
     Returns
     -------
@@ -96,30 +117,44 @@ def heatmaps(images, titles, *, axes=None, cmap="viridis"):
     images = [np.asarray(to_numpy(a)) for a in images]
     if len(images) != len(titles):
         raise ValueError(f"got {len(images)} images but {len(titles)} titles")
-    if axes is None:
-        _, axes = plt.subplots(
-            1, len(images), figsize=(3.2 * len(images), 3.4), layout="constrained", squeeze=False
-        )
-        axes = list(axes[0])
-    for ax, image, title in zip(axes, images, titles):
+    for image in images:
         if image.ndim != 2:
             raise ValueError(f"heatmaps draws 2-D arrays, got shape {image.shape}")
+    low = min(float(a.min()) for a in images)
+    high = max(float(a.max()) for a in images)
+    new = axes is None
+    if new:
+        panel = min(2.2, (WIDTH - 0.9) / len(images))
+        _, axes = plt.subplots(
+            1,
+            len(images),
+            figsize=(panel * len(images) + 0.9, panel + 1.4),
+            layout="constrained",
+            squeeze=False,
+        )
+        axes = list(axes[0])
+    chars = max(8, int(axes[0].get_position().width * axes[0].figure.get_figwidth() * 72 / 6.5))
+    for ax, image, title in zip(axes, images, titles):
         ax.clear()
-        shown = ax.imshow(image, cmap=cmap, interpolation="nearest")
-        ax.set_title(f"{title}\nmin {image.min():.3g}, max {image.max():.3g}", fontsize=9)
+        shown = ax.imshow(image, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
+        wrapped = textwrap.fill(title, max(chars, 12))
+        ax.set_title(f"{wrapped}\n{image.min():.3g} to {image.max():.3g}", fontsize=FONT)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.figure.colorbar(shown, ax=ax, shrink=0.7)
+    if new:
+        bar = axes[0].figure.colorbar(shown, ax=axes, shrink=0.8, aspect=15)
+        bar.set_label(label, fontsize=FONT)
+        bar.ax.tick_params(labelsize=FONT)
     return axes
 
 
 def network(rows, layer, input_shape, *, axes=None):
     """What one layer of a network sees, and what the network has cost up to it.
 
-    Left: a synthetic test image of the network's input size with the receptive field of
+    Top: a synthetic test image of the network's input size with the receptive field of
     that layer's central output drawn on it (size and position from
     :func:`convnb.networks.summarize`; the part outside the image is the padding it sees).
-    Right: the running totals of parameters and multiply-accumulates, layer by layer, with
+    Bottom: the running totals of parameters and multiply-accumulates, layer by layer, with
     the chosen layer marked.
 
     Returns
@@ -143,7 +178,11 @@ def network(rows, layer, input_shape, *, axes=None):
     image = np.sin(xx / 9.0) * np.cos(yy / 13.0) + ((xx // 32 + yy // 32) % 2) * 0.6
     if axes is None:
         _, axes = plt.subplots(
-            1, 2, figsize=(11, 4.2), layout="constrained", gridspec_kw={"width_ratios": [1, 1.4]}
+            2,
+            1,
+            figsize=(WIDTH, 7.4),
+            layout="constrained",
+            gridspec_kw={"height_ratios": [1, 1.25]},
         )
     left, right = axes
     left.clear()
@@ -173,8 +212,8 @@ def network(rows, layer, input_shape, *, axes=None):
     left.set_ylim(max(h - 0.5, cy + half + 2), min(-0.5, cy - half - 2))
     left.set_title(
         f"{row.name}: receptive field {row.rf_size}x{row.rf_size}\n"
-        f"(input {h}x{w}, one output step = {row.rf_jump} input pixels)",
-        fontsize=9,
+        f"(input {h}x{w}, one output step = {row.rf_jump} pixels)",
+        fontsize=FONT,
     )
     left.set_xticks([])
     left.set_yticks([])
@@ -182,15 +221,22 @@ def network(rows, layer, input_shape, *, axes=None):
     x = np.arange(len(rows))
     params = np.maximum(np.cumsum([r.params for r in rows]) / 1e6, 1e-3)
     macs = np.maximum(np.cumsum([r.macs for r in rows]) / 1e6, 1e-3)
-    right.plot(x, macs, "o-", color=COLORS["output"], label="multiply-accumulates (millions)")
-    right.plot(x, params, "s-", color=COLORS["input"], label="parameters (millions)")
-    right.axvline(layer, color=COLORS["focus"], linestyle="--", linewidth=1)
-    right.set_xticks(x, [r.name for r in rows], rotation=90, fontsize=7)
+    right.plot(x, macs, "o-", color="#0072b2", label="multiply-accumulates")
+    right.plot(x, params, "s--", color="#e69f00", label="parameters")
+    right.axvline(layer, color=COLORS["focus"], linestyle=":", linewidth=1.2)
+    step = max(1, -(-len(rows) // 18))  # at most 18 names along the axis
+    right.set_xticks(x[::step], [r.name for r in rows][::step], rotation=90, fontsize=FONT)
+    right.tick_params(axis="y", which="both", labelsize=FONT)
     right.set_yscale("log")
-    right.legend(fontsize=8, loc="upper left")
+    _plain_log(right.yaxis)
+    right.set_ylabel("millions, running total", fontsize=FONT)
+    # above the axes, where it can cover no curve
+    right.legend(
+        fontsize=FONT, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False
+    )
     right.set_title(
-        f"running totals: {macs[layer]:.1f}M MACs, {params[layer]:.2f}M parameters "
-        f"up to {row.name}",
-        fontsize=9,
+        f"up to {row.name}: {macs[layer]:.1f}M MACs, {params[layer]:.2f}M parameters",
+        fontsize=FONT,
+        pad=26,
     )
     return [left, right]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._style import COLORS, group_color
+from ._style import COLORS, FONT, TITLE, WIDTH, _plain_log, group_color
 
 
 def benchmark(report, *, axes=None):
@@ -26,8 +26,9 @@ def benchmark(report, *, axes=None):
     rows = report["results"]
     names = [r["workload"] for r in rows]
     if axes is None:
+        # one above the other: side by side, the names and bars would not fit a phone
         _, axes = plt.subplots(
-            1, 2, figsize=(11, 0.32 * len(rows) + 1.4), sharey=True, layout="constrained"
+            2, 1, figsize=(WIDTH, 2 * (0.24 * len(rows) + 1.3)), layout="constrained"
         )
     y = np.arange(len(rows))
     rate = [r["gflops"] for r in rows]
@@ -38,17 +39,25 @@ def benchmark(report, *, axes=None):
         linestyle="--",
         label=f"float32 matrix multiply: {report['sgemm_gflops']:.0f}",
     )
-    axes[0].set_yticks(y, names, fontsize=8)
+    axes[0].set_yticks(y, names, fontsize=FONT)
     axes[0].invert_yaxis()
-    axes[0].set_xlabel("GFLOP/s (2 x multiply-accumulates per second)")
-    axes[0].legend(fontsize=8, loc="lower right")
+    axes[0].set_xlabel("GFLOP/s (2 x multiply-accumulates per second)", fontsize=FONT, loc="right")
+    axes[0].legend(fontsize=FONT, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     ratios = [r["ratio"] if r["ratio"] is not None else np.nan for r in rows]
     axes[1].barh(y, ratios, color=COLORS["kernel"], edgecolor=COLORS["edge"])
     axes[1].axvline(1.0, color=COLORS["focus"], linewidth=1)
-    axes[1].set_xlabel("time of convnb / time of PyTorch (lower is better)")
+    axes[1].set_yticks(y, names, fontsize=FONT)
+    axes[1].invert_yaxis()
+    axes[1].set_xlabel(
+        "time of convnb / time of PyTorch (lower is better)", fontsize=FONT, loc="right"
+    )
+    for ax in axes:
+        ax.tick_params(axis="x", labelsize=FONT)
     threads = report.get("threads") or "default"
-    axes[0].set_title(f"convnb on NumPy, {threads} thread(s)", fontsize=10)
-    axes[1].set_title(f"against PyTorch {report.get('torch') or '(not installed)'}", fontsize=10)
+    axes[0].set_title(f"convnb on NumPy, {threads} thread(s)", fontsize=TITLE, pad=24, loc="right")
+    axes[1].set_title(
+        f"against PyTorch {report.get('torch') or '(not installed)'}", fontsize=TITLE, loc="right"
+    )
     return list(axes)
 
 
@@ -73,7 +82,7 @@ def roofline(report, *, ax=None):
     """
     rows = report["results"]
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 5), layout="constrained")
+        _, ax = plt.subplots(figsize=(WIDTH, 0.22 * len(rows) + 5.4), layout="constrained")
     bandwidth, peak = report["bandwidth_gbs"], report["sgemm_gflops"]
     intensity = np.array([r["intensity"] for r in rows])
     rate = np.array([r["gflops"] for r in rows])
@@ -86,28 +95,46 @@ def roofline(report, *, ax=None):
         label=f"roof: {bandwidth:.0f} GB/s, {peak:.0f} GFLOP/s",
     )
     kinds = sorted({r["kind"] for r in rows})
-    for k, kind in enumerate(kinds):
-        pick = [i for i, r in enumerate(rows) if r["kind"] == kind]
-        ax.scatter(
-            intensity[pick],
-            rate[pick],
-            color=group_color(k),
-            edgecolor="black",
-            zorder=3,
-            label=kind,
-        )
-    for r, x, y in zip(rows, intensity, rate):
-        ax.annotate(
-            r["workload"].split(" ")[0] + " " + r["workload"].split(" ")[1],
-            (x, y),
-            fontsize=7,
-            xytext=(4, -3),
-            textcoords="offset points",
+    handles = []
+    for i, r in enumerate(rows):
+        color = group_color(kinds.index(r["kind"]))
+        handles.append(
+            ax.scatter(
+                intensity[i],
+                rate[i],
+                color=color,
+                edgecolor="black",
+                zorder=3,
+                label=f"{i + 1}  {r['workload']}",
+            )
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("arithmetic intensity (FLOP per byte of input, weights and output)")
+    _plain_log(ax.xaxis)
+    _plain_log(ax.yaxis)
+    # each point's number in a column right of the axes, in the order of the points'
+    # heights, joined to its point: points close together cannot make labels collide
+    order = sorted(range(len(rows)), key=lambda i: rate[i])
+    for slot, i in enumerate(order):
+        ax.annotate(
+            str(i + 1),
+            (intensity[i], rate[i]),
+            xytext=(1.03, (slot + 0.5) / len(rows)),
+            textcoords="axes fraction",
+            fontsize=FONT,
+            va="center",
+            arrowprops=dict(arrowstyle="-", color="#999999", linewidth=0.6),
+        )
+    ax.set_xlabel("arithmetic intensity\n(FLOP per byte of input, weights, output)")
     ax.set_ylabel("GFLOP/s")
-    ax.legend(fontsize=8, loc="lower right")
-    ax.set_title("where each layer sits under the machine's roof", fontsize=10)
+    ax.tick_params(which="both", labelsize=FONT)
+    roof = ax.get_lines()[0]
+    ax.figure.legend(
+        [roof, *handles],
+        [roof.get_label(), *(h.get_label() for h in handles)],
+        loc="outside lower center",
+        fontsize=FONT,
+        frameon=False,
+    )
+    ax.set_title("where each layer sits\nunder the machine's roof", fontsize=TITLE)
     return ax

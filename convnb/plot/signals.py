@@ -8,7 +8,7 @@ from matplotlib.animation import FuncAnimation
 
 from .. import signal as _signal
 from .._backend import to_numpy
-from ._style import COLORS, _cell, _fmt
+from ._style import COLORS, FONT, TITLE, WIDTH, _cell, _fmt
 
 
 def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
@@ -51,10 +51,12 @@ def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
     pairs = _signal.taps(n, m, shift, flip=flip)
     out = to_numpy((_signal.convolve if flip else _signal.correlate)(signal, kernel))
     if ax is None:
-        _, ax = plt.subplots(figsize=(0.62 * (n + 2 * m) + 1.8, 3.0), layout="constrained")
+        cells = n + 2 * m
+        cell = min(0.62, (WIDTH - 1.6) / cells)
+        _, ax = plt.subplots(figsize=(cell * cells + 1.6, 6.4 * cell + 1.2), layout="constrained")
     ax.clear()
 
-    rows = {"input": 3, "kernel": 2, "products": 1, "output": 0}
+    rows = {"input": 4.5, "kernel": 3.0, "products": 1.5, "output": 0}
     lo, hi = -(m - 1), n - 1 + (m - 1)
     covered = {i for i, _ in pairs}
     for x in range(lo, hi + 1):
@@ -72,7 +74,7 @@ def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
     for i, j in pairs:
         gj = np.conj(g[j]) if not flip else g[j]
         _cell(ax, i, rows["kernel"], _fmt(g[j]), COLORS["kernel"], focus=True)
-        ax.text(i, rows["kernel"] - 0.52, f"k[{j}]", ha="center", va="top", fontsize=7)
+        ax.text(i, rows["kernel"] - 0.45, f"k{j}", ha="center", va="top", fontsize=FONT)
         product = f[i] * gj if 0 <= i < n else 0
         _cell(ax, i, rows["products"], _fmt(product), COLORS["product"])
     # output n is drawn under the centre of the kernel that produced it
@@ -86,26 +88,26 @@ def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
         f"out[{shift}]",
         ha="center",
         va="top",
-        fontsize=8,
+        fontsize=FONT,
     )
 
     ax.set_xlim(lo - 0.6, hi + 0.6)
-    ax.set_ylim(-0.9, 3.6)
+    ax.set_ylim(-1.0, 5.1)
     ax.set_yticks(list(rows.values()))
     kernel_label = "kernel (flipped)" if flip else "kernel"
     ax.set_yticklabels(["input", kernel_label, "products", "output"])
     ax.set_xticks(range(lo, hi + 1))
-    ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(labelsize=FONT)
     ax.set_xlabel("position along the input")
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     name = "convolution (kernel flipped)" if flip else "cross-correlation (no flip)"
-    ax.set_title(f"{name}: out[{shift}] = {_fmt(out[shift])}", fontsize=11)
+    ax.set_title(f"{name}:\nout[{shift}] = {_fmt(out[shift])}", fontsize=TITLE)
     ax.set_aspect("equal")
     return ax
 
 
-def animate_sliding(signal, kernel, *, flip=False, interval=700, dpi=72):
+def animate_sliding(signal, kernel, *, flip=False, interval=900, dpi=72):
     """Animate :func:`sliding_kernel` over every output position.
 
     The figure is closed before returning, so a notebook shows only the animation; call
