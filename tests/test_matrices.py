@@ -29,19 +29,30 @@ def test_matrix_times_input_is_the_convolution(case):
     np.testing.assert_allclose(C @ x.ravel(), expected.ravel(), rtol=1e-10, atol=1e-10)
 
 
-def test_against_pytorch_and_transpose():
+@pytest.mark.parametrize(
+    "case",  # (C_in, C_out, input, k, stride, padding, dilation, groups)
+    [(2, 4, (6, 5), 3, 2, 1, 1, 1), (4, 6, (9, 8), 3, 2, 2, 2, 2), (6, 3, (7, 7), 2, 1, 1, 3, 3)],
+)
+def test_against_pytorch_and_transpose(case):
     torch = pytest.importorskip("torch")
+    c_in, c_out, size, k, stride, padding, dilation, groups = case
     rng = np.random.default_rng(1)
-    x = rng.standard_normal((1, 2, 6, 5))
-    w = rng.standard_normal((4, 2, 3, 3))
-    C = conv_matrix(w, (6, 5), stride=2, padding=1)
-    y = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), stride=2, padding=1)
+    x = rng.standard_normal((1, c_in, *size))
+    w = rng.standard_normal((c_out, c_in // groups, k, k))
+    kw = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    C = conv_matrix(w, size, **kw)
+    y = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), **kw)
     np.testing.assert_allclose(C @ x.ravel(), y.numpy().ravel(), rtol=1e-10, atol=1e-10)
     z = rng.standard_normal(y.shape)
-    # torch's transposed weight is (C_in, C_out, k, k) for the map C_in -> C_out; the
-    # adjoint of the convolution above maps 4 channels back to 2, so its weight is w itself
+    # torch's transposed weight is (C_in, C_out / groups, k, k) for the map C_in -> C_out;
+    # the adjoint of the convolution above maps C_out channels back to C_in, so its weight
+    # is w itself; output_padding restores the input rows and columns the stride dropped
+    extra = tuple(
+        i - ((o - 1) * stride - 2 * padding + dilation * (k - 1) + 1)
+        for i, o in zip(size, y.shape[2:], strict=True)
+    )
     back = torch.nn.functional.conv_transpose2d(
-        torch.from_numpy(z), torch.from_numpy(w), stride=2, padding=1, output_padding=(1, 0)
+        torch.from_numpy(z), torch.from_numpy(w), **kw, output_padding=extra
     )
     np.testing.assert_allclose(C.T @ z.ravel(), back.numpy().ravel(), rtol=1e-10, atol=1e-10)
 
