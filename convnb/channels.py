@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array_api_compat import device as _device
 
-from ._backend import as_int, check_groups, namespace
+from ._backend import arrays, as_int, check_groups
 
 __all__ = [
     "block_diagonal",
@@ -97,7 +97,7 @@ def channel_shuffle(x, groups):
     >>> channel_shuffle(x, 2)[0, :, 0]
     array([0, 3, 1, 4, 2, 5])
     """
-    xp = namespace(x, names=["x"])
+    xp, (x,) = arrays(x, names=["x"])
     if x.ndim < 2:
         raise ValueError(f"x must have shape (N, C, *spatial), got {tuple(x.shape)}")
     n, c = x.shape[:2]
@@ -119,7 +119,7 @@ def channel_unshuffle(x, groups):
     >>> channel_unshuffle(channel_shuffle(x, 3), 3)[0, :, 0]
     array([0, 1, 2, 3, 4, 5])
     """
-    namespace(x, names=["x"])
+    _, (x,) = arrays(x, names=["x"])
     if x.ndim < 2:
         raise ValueError(f"x must have shape (N, C, *spatial), got {tuple(x.shape)}")
     c = x.shape[1]
@@ -144,7 +144,7 @@ def block_diagonal(weight, groups):
            [0., 3.],
            [0., 4.]])
     """
-    xp = namespace(weight, names=["weight"])
+    xp, (weight,) = arrays(weight, names=["weight"])
     if weight.ndim < 2:
         raise ValueError(
             f"weight must have shape (C_out, C_in/groups, *kernel), got {tuple(weight.shape)}"

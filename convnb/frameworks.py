@@ -11,7 +11,7 @@ either framework: the functions return source text.
 from __future__ import annotations
 
 from . import arithmetic
-from ._backend import as_int, check_groups
+from ._backend import as_int, as_tuple, check_groups, positive_ints
 
 __all__ = [
     "dilation_from_holes",
@@ -27,6 +27,21 @@ def _norm(value):
         value = tuple(value)
         return value[0] if len(set(value)) == 1 else value
     return value
+
+
+def _check_args(kernel_size, stride, padding, dilation, output_padding):
+    """Refuse what no framework accepts, naming the argument (2-D layers)."""
+    positive_ints(kernel_size, 2, "kernel_size")
+    positive_ints(stride, 2, "stride")
+    positive_ints(dilation, 2, "dilation")
+    if isinstance(padding, str):
+        if padding not in arithmetic.PADDING_STRINGS:
+            raise ValueError(f"padding={padding!r} is not one of {arithmetic.PADDING_STRINGS}")
+    else:
+        arithmetic.explicit_padding(padding, 2)
+    for p in as_tuple(output_padding, 2, "output_padding"):
+        if as_int(p, "output_padding") < 0:
+            raise ValueError(f"output_padding={output_padding!r} must be non-negative")
 
 
 def pytorch_layer(
@@ -58,6 +73,7 @@ def pytorch_layer(
     )
     """
     check_groups(in_channels, out_channels, groups)
+    _check_args(kernel_size, stride, padding, dilation, output_padding)
     kernel_size, stride, dilation = _norm(kernel_size), _norm(stride), _norm(dilation)
     args = [str(in_channels), str(out_channels), f"kernel_size={kernel_size}"]
     pad_layer = None
@@ -124,6 +140,7 @@ def keras_layer(
     ])
     """
     c_in, c_out, g = check_groups(in_channels, out_channels, groups)
+    _check_args(kernel_size, stride, padding, dilation, output_padding)
     kernel_size, stride, dilation = _norm(kernel_size), _norm(stride), _norm(dilation)
     explicit = padding not in ("same", "valid", 0)
     mode = "same" if padding == "same" else "valid"

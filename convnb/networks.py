@@ -20,6 +20,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import arithmetic
+from ._backend import as_int
+
+
+def _check(layer, positive=(), non_negative=()):
+    """Refuse a layer field that no framework accepts, naming the layer and the field."""
+    kind = type(layer).__name__
+    for name in positive + non_negative:
+        value = getattr(layer, name)
+        if value is None:
+            continue
+        as_int(value, f"{kind}.{name}")
+        if value < (1 if name in positive else 0):
+            rule = "positive" if name in positive else "non-negative"
+            raise ValueError(f"{kind}({name}={value!r}) must be {rule}")
+
 
 __all__ = [
     "NETWORKS",
@@ -48,6 +63,9 @@ class Conv:
     bias: bool = False
     name: str = ""
 
+    def __post_init__(self):
+        _check(self, ("out_channels", "kernel_size", "stride", "dilation", "groups"), ("padding",))
+
 
 @dataclass(frozen=True)
 class Pool:
@@ -58,6 +76,9 @@ class Pool:
     padding: int = 0
     name: str = "pool"
 
+    def __post_init__(self):
+        _check(self, ("kernel_size", "stride"), ("padding",))
+
 
 @dataclass(frozen=True)
 class Linear:
@@ -67,6 +88,9 @@ class Linear:
     bias: bool = True
     name: str = "fc"
 
+    def __post_init__(self):
+        _check(self, ("out_features",))
+
 
 @dataclass(frozen=True)
 class Shuffle:
@@ -74,6 +98,9 @@ class Shuffle:
 
     groups: int
     name: str = "shuffle"
+
+    def __post_init__(self):
+        _check(self, ("groups",))
 
 
 @dataclass(frozen=True)
@@ -143,7 +170,7 @@ def _walk(layers, shape, rf):
             rows.append(Row(layer.name or "conv", shape, params, macs, *rf))
         elif isinstance(layer, Pool):
             c, h, w = shape
-            stride = layer.stride or layer.kernel_size
+            stride = layer.kernel_size if layer.stride is None else layer.stride
             h = arithmetic.conv_output_size(h, layer.kernel_size, stride, layer.padding)
             w = arithmetic.conv_output_size(w, layer.kernel_size, stride, layer.padding)
             shape = (c, h, w)
@@ -221,7 +248,10 @@ def summarize(layers, input_shape) -> list[Row]:
     >>> [(r.shape, r.params, r.rf_size) for r in rows]
     [((32, 112, 112), 864, 3), ((32, 112, 112), 288, 7), ((64, 112, 112), 2048, 7)]
     """
-    return _walk(list(layers), tuple(input_shape), (1, 1, 0.0))
+    shape = tuple(input_shape)
+    if len(shape) != 3 or any(as_int(n, "input_shape") < 1 for n in shape):
+        raise ValueError(f"input_shape={shape} must be (C, H, W), three positive ints")
+    return _walk(list(layers), shape, (1, 1, 0.0))
 
 
 def total(rows) -> tuple[int, int]:
@@ -365,7 +395,7 @@ def _paths(layers):
         elif isinstance(layer, Pool):
             step = {
                 "kernel_size": layer.kernel_size,
-                "stride": layer.stride or layer.kernel_size,
+                "stride": layer.kernel_size if layer.stride is None else layer.stride,
                 "padding": layer.padding,
             }
             chains = [[*c, step] for c in chains]
