@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ._backend import FLOATING, arrays, check_dtype, fixed_rank
 from ._typing import Array, ArrayLike
-from .conv import check, compute
+from .convolution import check, compute
 from .padding import check_mode
 
 __all__ = [

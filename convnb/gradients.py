@@ -9,7 +9,7 @@ gradient ``grad_y`` (the derivative of a scalar loss with respect to ``y``):
 * the gradient with respect to ``w`` correlates ``grad_y`` with the padded input, tap by tap;
 * the gradient with respect to ``b`` is ``grad_y`` summed over the batch and all positions.
 
-Shapes as in :mod:`convnb.conv`.
+Shapes as in :mod:`convnb.convolution`.
 """
 
 from __future__ import annotations

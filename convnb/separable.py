@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from . import arithmetic
 from ._backend import FLOATING, arrays, check_dtype, check_groups
 from ._typing import Array, ArrayLike
-from .conv import check, compute
+from .convolution import check, compute
 
 __all__ = ["Separation", "separate", "spatially_separable_conv2d"]
 

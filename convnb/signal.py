@@ -19,7 +19,7 @@ from __future__ import annotations
 from . import arithmetic
 from ._backend import arrays, check_dtype, result_dtype
 from ._typing import Array, ArrayLike
-from .conv import compute
+from .convolution import compute
 
 __all__ = ["convolve", "correlate", "taps"]
 
