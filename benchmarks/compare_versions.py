@@ -104,7 +104,10 @@ def main(argv=None):
         ratio = row["new"][1] / row["old"][1]
         report[name] = {**row, "ratio": ratio}
         fmt = "{:7.2f}/{:7.2f}/{:7.2f}"
-        print(f"{name:44s} {fmt.format(*row['old']):>24s} {fmt.format(*row['new']):>24s} {ratio:6.2f}")
+        print(
+            f"{name:44s} {fmt.format(*row['old']):>24s} "
+            f"{fmt.format(*row['new']):>24s} {ratio:6.2f}"
+        )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=1)

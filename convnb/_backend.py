@@ -38,6 +38,11 @@ def namespace(*arrays: Any, names: Sequence[str] | None = None):
     names : sequence of str, optional
         The argument names, used in error messages.
 
+    Returns
+    -------
+    namespace
+        The array API namespace of ``arrays`` (through array-api-compat).
+
     Raises
     ------
     TypeError
@@ -122,6 +127,16 @@ def to_numpy(x: Any):
     """Copy an array of any supported library to a NumPy array (for plotting and printing).
 
     This is the one place where data leaves its device on purpose.
+
+    Parameters
+    ----------
+    x : array
+        An array of any supported library.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same values on the host.
 
     Examples
     --------
@@ -255,8 +270,7 @@ def fixed_rank(
     body = rest.split("    Examples\n")[0]
     fixed.__doc__ = (
         f":func:`{function.__name__}` for {nd}-D inputs: {argument} is {layout}.\n"
-        f"{body}    See Also\n    --------\n"
-        f"    {function.__name__} : any number of dimensions.\n\n"
+        f"{body}"
         f"    Examples\n    --------\n    >>> import numpy as np\n    {example}\n"
     )
     return fixed

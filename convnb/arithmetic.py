@@ -193,6 +193,18 @@ def resolve_padding(padding, input_size, kernel_size, stride=1, dilation=1):
 def explicit_padding(padding, ndim: int) -> tuple[tuple[int, int], ...]:
     """Numeric ``padding`` (an int, or per dimension an int or a pair) as checked pairs.
 
+    Parameters
+    ----------
+    padding : int or sequence
+        An int, or per dimension an int or a ``(before, after)`` pair; non-negative.
+    ndim : int
+        Number of spatial dimensions.
+
+    Returns
+    -------
+    tuple of (int, int)
+        One pair per dimension.
+
     Examples
     --------
     >>> explicit_padding(1, 2)
@@ -204,7 +216,18 @@ def explicit_padding(padding, ndim: int) -> tuple[tuple[int, int], ...]:
 
 
 class Geometry(NamedTuple):
-    """A convolution's geometry, one entry per spatial dimension (see :func:`geometry`)."""
+    """A convolution's geometry, one entry per spatial dimension (see :func:`geometry`).
+
+
+    Parameters
+    ----------
+    stride, dilation : tuple of int
+        Checked, per dimension (a stride of 1 where there is one output).
+    pads : tuple of (int, int)
+        ``(before, after)`` padding per dimension.
+    out : tuple of int
+        Output size per dimension.
+    """
 
     stride: tuple[int, ...]
     dilation: tuple[int, ...]
@@ -274,6 +297,20 @@ def conv_transpose_output_size(
     convolve to the same output size when the stride is above 1; it must be smaller than the
     stride or the dilation (PyTorch's rule).
 
+    Parameters
+    ----------
+    input_size, kernel_size, stride, dilation : int
+        As in :func:`conv_output_size`.
+    padding : int, default 0
+        Samples trimmed from both ends.
+    output_padding : int, default 0
+        Extra samples at the end.
+
+    Returns
+    -------
+    int
+        ``(i - 1)*s - 2*p + d*(k - 1) + output_padding + 1``.
+
     Examples
     --------
     With k=3, s=2, p=1, inputs of 5 and 6 both convolve to 3; output_padding picks one:
@@ -306,6 +343,20 @@ def count_params(in_channels, out_channels, kernel_size, groups=1, bias=True) ->
     ``C_out * (C_in / groups) * prod(kernel_size)`` weights, plus ``C_out`` biases.
     The same count holds for the transposed layer with in and out swapped.
 
+    Parameters
+    ----------
+    in_channels, out_channels, groups : int
+        As in :func:`convnb.conv`.
+    kernel_size : int or tuple of int
+        Per dimension.
+    bias : bool, default True
+        Whether the layer has a bias.
+
+    Returns
+    -------
+    int
+        Weights plus biases.
+
     Examples
     --------
     The source article's 3x3 layer from 256 to 256 channels, without bias:
@@ -329,6 +380,18 @@ def count_macs(in_channels, out_channels, kernel_size, output_size, groups=1) ->
     its *input* size as ``output_size`` (it is the adjoint, with the same products). An int
     ``kernel_size`` or ``output_size`` stands for the same size along every dimension of
     the other.
+
+    Parameters
+    ----------
+    in_channels, out_channels, groups : int
+        As in :func:`convnb.conv`.
+    kernel_size, output_size : int or tuple of int
+        Per dimension.
+
+    Returns
+    -------
+    int
+        ``C_out * prod(output_size) * (C_in / groups) * prod(kernel_size)``.
 
     Examples
     --------
@@ -362,6 +425,13 @@ class ReceptiveField(NamedTuple):
     ``jump``: the distance in input samples between neighbouring outputs;
     ``start``: the input coordinate of the centre of output 0's field (negative when it
     lies in the padding).
+
+    Parameters
+    ----------
+    size, jump : int
+        Extent of the field and distance between neighbouring outputs, in samples.
+    start : float
+        Input coordinate of the centre of output 0's field.
     """
 
     size: int

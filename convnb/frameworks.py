@@ -62,6 +62,22 @@ def pytorch_layer(
     PyTorch accepts ``padding="same"`` only with stride 1; for a larger stride the code
     pads explicitly with TensorFlow's rule, which needs ``input_size``.
 
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        As in :func:`convnb.conv`.
+    transposed : bool, default False
+        A transposed layer.
+    output_padding : int, default 0
+        Of a transposed layer.
+    input_size : (int, int), optional
+        Needed for ``padding="same"`` with a stride above 1.
+
+    Returns
+    -------
+    str
+        Python code.
+
     Examples
     --------
     >>> print(pytorch_layer(3, 8, 3, padding=1))
@@ -127,6 +143,20 @@ def keras_layer(
     output_padding=0,
 ) -> str:
     """TensorFlow/Keras code for the layer (channels-last input, no bias).
+
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        As in :func:`convnb.conv`; ``padding`` an int, ``"valid"`` or ``"same"``.
+    transposed : bool, default False
+        A transposed layer.
+    output_padding : int, default 0
+        Of a transposed layer.
+
+    Returns
+    -------
+    str
+        Python code.
 
     Examples
     --------
@@ -194,6 +224,16 @@ def groups_from_width(channels, width):
     Some code (ResNeXt's "32x4d": 32 groups of width 4) describes groups by their width;
     every framework's ``groups`` argument is the number of groups.
 
+    Parameters
+    ----------
+    channels, width : int
+        Channels and the width of one group.
+
+    Returns
+    -------
+    int
+        ``channels // width``.
+
     Examples
     --------
     >>> groups_from_width(128, 4)
@@ -209,6 +249,16 @@ def dilation_from_holes(holes):
     """Frameworks' dilation (spacing between taps, 1 = dense) from a count of holes.
 
     Some course notes count the zeros inserted between taps, so their 0 is a dense kernel.
+
+    Parameters
+    ----------
+    holes : int
+        Zeros between taps, non-negative.
+
+    Returns
+    -------
+    int
+        ``holes + 1``.
 
     Examples
     --------
@@ -231,6 +281,18 @@ def tf_transpose_to_torch(input_size, output_size, kernel_size, stride, padding,
     returns the PyTorch pair that gives the same output, or raises ``ValueError`` when no
     pair does: PyTorch trims at least as much at the start as at the end, TensorFlow's
     ``"SAME"`` puts its odd sample at the end.
+
+    Parameters
+    ----------
+    input_size, output_size, kernel_size, stride, dilation : int
+        Along one dimension.
+    padding : {"SAME", "VALID"}
+        TensorFlow's padding mode.
+
+    Returns
+    -------
+    (int, int)
+        PyTorch's ``padding`` and ``output_padding``.
 
     Examples
     --------

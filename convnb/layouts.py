@@ -21,6 +21,16 @@ __all__ = ["depthwise_from_tf", "depthwise_to_tf", "hwio_to_oihw", "oihw_to_hwio
 def depthwise_from_tf(kernel):
     """TensorFlow's depthwise kernel ``(kH, kW, C_in, m)`` as ``(C_in * m, 1, kH, kW)``.
 
+    Parameters
+    ----------
+    kernel : array_like, shape (kH, kW, C_in, m)
+        TensorFlow's depthwise kernel.
+
+    Returns
+    -------
+    array, shape (C_in * m, 1, kH, kW)
+        The same kernel in PyTorch's layout.
+
     Examples
     --------
     >>> import numpy as np
@@ -40,6 +50,18 @@ def depthwise_from_tf(kernel):
 
 def depthwise_to_tf(weight, in_channels):
     """``(C_in * m, 1, kH, kW)`` as TensorFlow's depthwise kernel ``(kH, kW, C_in, m)``.
+
+    Parameters
+    ----------
+    weight : array_like, shape (C_in * m, 1, kH, kW)
+        A depthwise weight.
+    in_channels : int
+        ``C_in``, positive.
+
+    Returns
+    -------
+    array, shape (kH, kW, C_in, m)
+        The same kernel in TensorFlow's layout.
 
     Examples
     --------
@@ -66,6 +88,16 @@ def depthwise_to_tf(weight, in_channels):
 def oihw_to_hwio(weight):
     """A dense 2-D weight ``(C_out, C_in, kH, kW)`` in TensorFlow's ``(kH, kW, C_in, C_out)``.
 
+    Parameters
+    ----------
+    weight : array_like, shape (C_out, C_in, kH, kW)
+        PyTorch's weight.
+
+    Returns
+    -------
+    array, shape (kH, kW, C_in, C_out)
+        TensorFlow's layout.
+
     Examples
     --------
     >>> import numpy as np
@@ -80,6 +112,16 @@ def oihw_to_hwio(weight):
 
 def hwio_to_oihw(kernel):
     """TensorFlow's ``(kH, kW, C_in, C_out)`` as ``(C_out, C_in, kH, kW)``.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (kH, kW, C_in, C_out)
+        TensorFlow's kernel.
+
+    Returns
+    -------
+    array, shape (C_out, C_in, kH, kW)
+        PyTorch's layout.
 
     Examples
     --------

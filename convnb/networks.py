@@ -52,7 +52,18 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Conv:
-    """A convolution layer (PyTorch's ``Conv2d`` arguments; square kernels)."""
+    """A convolution layer (PyTorch's ``Conv2d`` arguments; square kernels).
+
+
+    Parameters
+    ----------
+    out_channels, kernel_size, stride, padding, dilation, groups : int
+        As in PyTorch's ``Conv2d`` (square).
+    bias : bool, default False
+        Whether the layer has a bias.
+    name : str, default ""
+        Shown in the summary.
+    """
 
     out_channels: int
     kernel_size: int
@@ -69,7 +80,18 @@ class Conv:
 
 @dataclass(frozen=True)
 class Pool:
-    """Max or average pooling: changes the size, has no parameters."""
+    """Max or average pooling: changes the size, has no parameters.
+
+
+    Parameters
+    ----------
+    kernel_size, padding : int
+        Square window and padding.
+    stride : int, optional
+        Defaults to ``kernel_size``.
+    name : str, default "pool"
+        Shown in the summary.
+    """
 
     kernel_size: int
     stride: int | None = None
@@ -82,7 +104,18 @@ class Pool:
 
 @dataclass(frozen=True)
 class Linear:
-    """A fully connected layer on the flattened input."""
+    """A fully connected layer on the flattened input.
+
+
+    Parameters
+    ----------
+    out_features : int
+        Positive.
+    bias : bool, default True
+        Whether the layer has a bias.
+    name : str, default "fc"
+        Shown in the summary.
+    """
 
     out_features: int
     bias: bool = True
@@ -94,7 +127,16 @@ class Linear:
 
 @dataclass(frozen=True)
 class Shuffle:
-    """ShuffleNet's channel shuffle: no parameters, no arithmetic, no change of shape."""
+    """ShuffleNet's channel shuffle: no parameters, no arithmetic, no change of shape.
+
+
+    Parameters
+    ----------
+    groups : int
+        Positive, dividing the channels.
+    name : str, default "shuffle"
+        Shown in the summary.
+    """
 
     groups: int
     name: str = "shuffle"
@@ -106,7 +148,17 @@ class Shuffle:
 @dataclass(frozen=True)
 class Parallel:
     """Branches on the same input, merged by ``"add"`` (shapes must agree) or ``"concat"``
-    (channels stacked). An empty branch is the identity (a residual shortcut)."""
+    (channels stacked). An empty branch is the identity (a residual shortcut).
+
+    Parameters
+    ----------
+    branches : tuple of sequences of layers
+        The branches.
+    merge : {"add", "concat"}, default "add"
+        How their outputs combine.
+    name : str, default "block"
+        Shown in the summary.
+    """
 
     branches: tuple
     merge: str = "add"
@@ -115,7 +167,24 @@ class Parallel:
 
 @dataclass
 class Row:
-    """One line of :func:`summarize`: a layer and what it costs."""
+    """One line of :func:`summarize`: a layer and what it costs.
+
+
+    Parameters
+    ----------
+    name : str
+        The layer's name.
+    shape : tuple of int
+        Output ``(C, H, W)``, or ``(features,)``.
+    params, macs : int
+        Parameters and multiply-accumulates.
+    rf_size, rf_jump : int
+        Receptive field size and jump.
+    rf_start : float
+        Centre of output 0's field.
+    children : list of Row
+        The rows of a :class:`Parallel`'s branches.
+    """
 
     name: str
     shape: tuple  # output (C, H, W), or (features,) after a Linear
@@ -255,7 +324,19 @@ def summarize(layers, input_shape) -> list[Row]:
 
 
 def total(rows) -> tuple[int, int]:
-    """Total parameters and MACs of :func:`summarize`'s rows."""
+    """Total parameters and MACs of :func:`summarize`'s rows.
+
+
+    Parameters
+    ----------
+    rows : sequence of Row
+        As :func:`summarize` returns them.
+
+    Returns
+    -------
+    (int, int)
+        Parameters and MACs.
+    """
     return sum(r.params for r in rows), sum(r.macs for r in rows)
 
 
@@ -416,6 +497,13 @@ def receptive_field_support(layers, input_size: int):
     spatial layer is sent back to a 1-D input of ``input_size`` samples with
     :func:`convnb.receptive_field_by_gradient`; the union of where it lands is what that
     output depends on. Pooling counts as its window (average pooling's gradient).
+
+    Parameters
+    ----------
+    layers : sequence
+        Layers as for :func:`summarize`.
+    input_size : int
+        Length of the 1-D input it measures on.
 
     Returns
     -------

@@ -69,6 +69,18 @@ def dilate_kernel(weight, dilation):
     A convolution with ``weight`` and ``dilation=d`` equals a convolution with
     ``dilate_kernel(weight, d)`` and ``dilation=1``; its span is ``d*(k-1) + 1``.
 
+    Parameters
+    ----------
+    weight : array_like, shape (C_out, C_in, *kernel)
+        Kernels.
+    dilation : int or tuple of int
+        Spacing between taps.
+
+    Returns
+    -------
+    array, shape (C_out, C_in, *(d*(k-1) + 1))
+        The dense kernel.
+
     Examples
     --------
     >>> import numpy as np
@@ -80,6 +92,18 @@ def dilate_kernel(weight, dilation):
 
 def upsample_nearest(x, factor):
     """Repeat every sample ``factor`` times along each spatial axis (nearest neighbour).
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C, *spatial)
+        Input.
+    factor : int or tuple of int
+        Repeats per spatial axis.
+
+    Returns
+    -------
+    array, shape (N, C, *(spatial * factor))
+        The upsampled input.
 
     Examples
     --------
@@ -103,6 +127,18 @@ def pixel_shuffle(x, factor):
     ``c*r^2 + i*r + j`` becomes the sub-pixel ``(i, j)`` of channel ``c``, as in PyTorch's
     ``pixel_shuffle``.
 
+    Parameters
+    ----------
+    x : array_like, shape (N, C*r^2, H, W)
+        Input.
+    factor : int
+        The upscaling factor ``r``.
+
+    Returns
+    -------
+    array, shape (N, C, H*r, W*r)
+        The rearranged input.
+
     Examples
     --------
     >>> import numpy as np
@@ -125,6 +161,18 @@ def pixel_shuffle(x, factor):
 
 def pixel_unshuffle(x, factor):
     """The inverse of :func:`pixel_shuffle`: ``(N, C, H*r, W*r)`` to ``(N, C*r^2, H, W)``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, C, H*r, W*r)
+        Input.
+    factor : int
+        The factor ``r``.
+
+    Returns
+    -------
+    array, shape (N, C*r^2, H, W)
+        The rearranged input.
 
     Examples
     --------

@@ -21,7 +21,18 @@ __all__ = ["Separation", "separate", "spatially_separable_conv2d"]
 
 
 class Separation(NamedTuple):
-    """A 2-D kernel split into a column and a row (see :func:`separate`)."""
+    """A 2-D kernel split into a column and a row (see :func:`separate`).
+
+
+    Parameters
+    ----------
+    column, row : array
+        Shapes ``(kH,)`` and ``(kW,)``.
+    rank : int
+        Matrix rank of the kernel; 1 means the split is exact.
+    error : float
+        Relative Frobenius error of ``outer(column, row)``.
+    """
 
     column: Any  #: shape (kH,)
     row: Any  #: shape (kW,)
