@@ -142,3 +142,16 @@ def test_a_huge_stride_is_fine_where_there_is_one_output():
 def test_conv_takes_array_likes():
     got = convnb.conv([[[1.0, 2.0, 3.0]]], [[[1.0, 1.0]]])
     np.testing.assert_array_equal(got, [[[3.0, 5.0]]])
+
+
+# validate once, in the caller's words: an error names an argument the caller passed
+def test_separable_errors_name_the_pointwise_weight():
+    x, dw = np.ones((1, 4, 6, 6)), np.ones((4, 1, 3, 3))
+    with pytest.raises(ValueError, match=r"^pointwise_weight must have shape \(C_out, 4\)"):
+        convnb.separable_conv2d(x, dw, np.ones((8, 5)))
+
+
+def test_spatially_separable_errors_name_the_row():
+    x, column = np.ones((1, 4, 6, 6)), np.ones((6, 4, 3, 1))
+    with pytest.raises(ValueError, match=r"^row has 5 input channels per group"):
+        convnb.spatially_separable_conv2d(x, column, np.ones((2, 5, 1, 3)))
