@@ -17,15 +17,21 @@ calls are used, so NumPy, CuPy, array-api-strict and the rest run the same code.
 Both work in chunks of the batch and of output rows (the first spatial axis). A chunk pads
 only the rows it reads, so the scratch memory of one call (padded rows, columns, products)
 stays within :func:`scratch_limit` whatever the image size; one output row is the smallest
-chunk. On the CPU chunks are also capped at a few MiB so that they stay in cache; on CuPy
+chunk. On the CPU chunks are also capped at 16 MiB (a few MiB of columns); on CuPy
 they are as large as the limit allows (few large launches). float16 is computed in float32
 and rounded once at the end, as PyTorch does.
 
-Why no NumPy-specific path: the previous version had four (stride tricks, ``out=``
-products). Preliminary interleaved timings on a loaded 2-core machine (``python
-benchmarks/compare_versions.py OLD NEW --quick``, 2 threads; to be re-measured on a quiet
-machine) found none of them 1.3x faster than this core on the bench workloads, the rule for
-keeping one (numbers in the pull request's report).
+Why no NumPy-specific path (yet): the previous version had four (stride tricks, ``out=``
+products); a path may stay only where it is at least 1.3x faster than this core on the same
+workload in the same run. PRELIMINARY numbers, taken on a 2-core machine under a load of
+about 13 (one thread, batch 2, 7 interleaved rounds, median ms old/new, ratio new/old):
+dense 3x3 s1 64ch 56x56 37.5/48.5 (1.29; a second run with minima: 23.8/25.7, 1.08),
+dense s2 128->256 28x28 10.5/12.3 (1.17), pointwise 256 28x28 15.2/15.8 (1.04), grouped
+g=32 256 28x28 12.1/17.6 (1.46; minima 8.1/9.2, 1.14), depthwise C=256 28x28 6.1/7.4
+(1.21), depthwise C=32 112x112 12.0/15.0 (1.25), dilated d=4 21.1/22.4 (1.06), 7x7 3->64
+256x256 124.6/113.7 (0.91). None reaches 1.3x reliably on that machine; the grouped and
+depthwise rows are the candidates to re-measure on a quiet machine with
+``benchmarks/compare_versions.py``.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ __all__ = ["scratch_limit"]
 _LIMIT: contextvars.ContextVar[int] = contextvars.ContextVar(
     "convnb_scratch_limit", default=256 * 2**20
 )
-_CPU_CHUNK = 4 * 2**20  # bytes of columns per product on a CPU: stays in the last-level cache
+_CPU_CHUNK = 16 * 2**20  # bytes of scratch per chunk on a CPU (preliminary timing: 4-16 MiB best)
 _CPU_BLOCK = 2**19  # bytes of a depthwise accumulator block on a CPU (L2)
 
 
