@@ -23,15 +23,16 @@ and rounded once at the end, as PyTorch does.
 
 Why no NumPy-specific path (yet): the previous version had four (stride tricks, ``out=``
 products); a path may stay only where it is at least 1.3x faster than this core on the same
-workload in the same run. PRELIMINARY numbers, taken on a 2-core machine under a load of
-about 13 (one thread, batch 2, 7 interleaved rounds, median ms old/new, ratio new/old):
-dense 3x3 s1 64ch 56x56 37.5/48.5 (1.29; a second run with minima: 23.8/25.7, 1.08),
-dense s2 128->256 28x28 10.5/12.3 (1.17), pointwise 256 28x28 15.2/15.8 (1.04), grouped
-g=32 256 28x28 12.1/17.6 (1.46; minima 8.1/9.2, 1.14), depthwise C=256 28x28 6.1/7.4
-(1.21), depthwise C=32 112x112 12.0/15.0 (1.25), dilated d=4 21.1/22.4 (1.06), 7x7 3->64
-256x256 124.6/113.7 (0.91). None reaches 1.3x reliably on that machine; the grouped and
-depthwise rows are the candidates to re-measure on a quiet machine with
-``benchmarks/compare_versions.py``.
+workload in the same run. PRELIMINARY numbers (one thread, batch 2, 7 interleaved rounds
+in one process, median ms old/new and ratio new/old, on a 2-core machine at a load of about 3): dense 3x3 s1 64ch
+56x56 23.6/28.7 (1.22), dense s2 128->256 28x28 7.8/8.2 (1.04), pointwise 256 28x28
+6.4/6.9 (1.07), grouped g=32 256 28x28 7.7/10.6 (1.38), depthwise C=256 28x28 5.3/6.4
+(1.20), depthwise C=32 112x112 6.7/8.4 (1.25), dilated d=4 18.8/18.2 (0.97), 7x7 3->64
+256x256 54.8/56.8 (1.04). By the 1.3x rule the old NumPy stride-1 path (``_wide``:
+cache-sized column buffers filled by contiguous copies, ``matmul(out=)``) would earn its place
+back for grouped layers; it is not restored here (it did not bound one image's scratch,
+defect 3). A portable copy of its contiguous-slice trick gained nothing. To re-measure on a
+quiet machine: ``benchmarks/compare_versions.py``.
 """
 
 from __future__ import annotations
