@@ -25,7 +25,8 @@ Why no NumPy-specific path (yet): the previous version had four (stride tricks, 
 products); a path may stay only where it is at least 1.3x faster than this core on the same
 workload in the same run. PRELIMINARY numbers (one thread, batch 2, 7 interleaved rounds
 in one process, median ms old/new and ratio new/old, 2 cores at a load of about 3):
-dense 3x3 s1 64ch 56x56 23.6/28.7 (1.22), dense s2 128->256 28x28 7.8/8.2 (1.04), pointwise 256 28x28
+dense 3x3 s1 64ch 56x56 23.6/28.7 (1.22), dense s2 128->256 28x28 7.8/8.2 (1.04),
+pointwise 256 28x28
 6.4/6.9 (1.07), grouped g=32 256 28x28 7.7/10.6 (1.38), depthwise C=256 28x28 5.3/6.4
 (1.20), depthwise C=32 112x112 6.7/8.4 (1.25), dilated d=4 18.8/18.2 (0.97), 7x7 3->64
 256x256 54.8/56.8 (1.04). By the 1.3x rule the old NumPy stride-1 path (``_wide``:
