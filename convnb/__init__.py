@@ -3,7 +3,7 @@
 Functions take NumPy, CuPy or other array API arrays and return arrays of the same library.
 This module is the map of the public API; the submodules hold one concept each:
 
-- :mod:`convnb.conv` -- ``conv`` and ``conv1d``/``conv2d``/``conv3d`` (PyTorch semantics)
+- :mod:`convnb.convolution` -- ``conv`` and ``conv1d``/``conv2d``/``conv3d`` (PyTorch semantics)
 - :mod:`convnb.signal` -- ``convolve`` and ``correlate`` (``scipy.signal`` semantics)
 - :mod:`convnb.padding` -- ``pad`` in four modes, and the index map behind it
 - :mod:`convnb.arithmetic` -- output sizes, padding rules, parameter and MAC counts and
@@ -12,14 +12,15 @@ This module is the map of the public API; the submodules hold one concept each:
   each output reads (shared by the computation and the pictures); channel shuffle
 - :mod:`convnb.transpose` -- transposed convolution (1-3 D)
 - :mod:`convnb.gradients` -- the backward pass of ``conv``
-- :mod:`convnb.im2col` -- convolution as one matrix product
+- :mod:`convnb.lowering` -- ``im2col``: convolution as one matrix product
 - :mod:`convnb.resample` -- zero insertion, dilated kernels, upsampling, pixel shuffle
 - :mod:`convnb.depthwise` -- depthwise and depthwise-separable convolution (1-3 D)
 - :mod:`convnb.separable` -- spatially separable kernels: the SVD split and the two passes
 - :mod:`convnb.layouts` -- weight layouts of PyTorch and TensorFlow, converted
 - :mod:`convnb.frameworks` -- the same layer as PyTorch and Keras code; convention converters
 - :mod:`convnb.networks` -- networks as data: cost and receptive-field calculator
-- :mod:`convnb.kernels` -- the NumPy/CuPy fast paths of ``conv`` and their scratch limit
+- :mod:`convnb.kernels` -- the one computational core of ``conv`` (every library) and its
+  scratch limit
 - :mod:`convnb.bench` -- ``python -m convnb.bench``, the benchmark against PyTorch
 - :mod:`convnb.reference` -- the definitions as plain NumPy loops (the test oracle)
 - :mod:`convnb.plot`, :mod:`convnb.widgets` -- pictures and explorers for the book
@@ -38,7 +39,7 @@ from .arithmetic import (
     same_padding,
 )
 from .channels import block_diagonal, channel_shuffle, channel_unshuffle
-from .conv import conv, conv1d, conv2d, conv3d, pointwise_conv
+from .convolution import conv, conv1d, conv2d, conv3d, pointwise_conv
 from .depthwise import (
     depthwise_conv,
     depthwise_conv2d,
@@ -48,7 +49,7 @@ from .depthwise import (
     separable_conv3d,
 )
 from .gradients import conv_grad_input, conv_grad_weight, receptive_field_by_gradient
-from .im2col import im2col
+from .lowering import im2col
 from .padding import pad, pad_indices
 from .resample import (
     dilate_kernel,

@@ -1,8 +1,17 @@
 """Array-library dispatch: which namespace an operation runs in, and checks on arguments.
 
-Every public function starts with ``xp = namespace(x, weight, ...)``. The namespace comes
-from the inputs (NumPy, CuPy, or any library that follows the array API standard); convnb
-never imports an array library the caller did not use, and there is no global switch.
+Every public function starts with ``xp, (x, weight) = arrays(x, weight, names=[...])``.
+The namespace comes from the inputs (NumPy, CuPy, or any library that follows the array API
+standard); convnb never imports an array library the caller did not use, and there is no
+global switch.
+
+Array-likes: every public function that takes arrays also takes what NumPy turns into an
+array (Python scalars, nested lists and tuples). When no argument of a call is an array,
+they are converted with NumPy; otherwise with the library (and on the device) of the
+arrays that are. ``None`` is refused for a required array with a TypeError naming it.
+
+Validation happens once, at the public entry, in the names of the caller's arguments; the
+internal functions trust what they are given.
 """
 
 from __future__ import annotations
@@ -12,8 +21,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from array_api_compat import array_namespace, is_array_api_obj
+from array_api_compat import device as array_device
 
-__all__ = ["namespace", "to_numpy"]
+__all__ = ["arrays", "namespace", "to_numpy"]
+
+FLOATING = ("real floating", "complex floating")
 
 
 def namespace(*arrays: Any, names: Sequence[str] | None = None):
@@ -25,6 +37,11 @@ def namespace(*arrays: Any, names: Sequence[str] | None = None):
         The array arguments of one call.
     names : sequence of str, optional
         The argument names, used in error messages.
+
+    Returns
+    -------
+    namespace
+        The array API namespace of ``arrays`` (through array-api-compat).
 
     Raises
     ------
@@ -48,10 +65,78 @@ def namespace(*arrays: Any, names: Sequence[str] | None = None):
         ) from None
 
 
+def arrays(*values: Any, names: Sequence[str], optional: Sequence[str] = ("bias",)):
+    """The namespace of one call and its array arguments, array-likes converted.
+
+    Parameters
+    ----------
+    *values : array, array-like or None
+        The array arguments of one call, in order.
+    names : sequence of str
+        Their names, as the caller wrote them (used in every error message).
+    optional : sequence of str, default ("bias",)
+        The names that may be ``None``; ``None`` stays ``None``.
+
+    Returns
+    -------
+    (namespace, tuple)
+        The array namespace and the arguments as arrays of it (``None`` kept).
+
+    Raises
+    ------
+    TypeError
+        For ``None`` in a required argument, something that is not array-like, or arrays
+        from different libraries.
+    """
+    for name, v in zip(names, values, strict=True):
+        if v is None and name not in optional:
+            raise TypeError(f"{name} must be an array, got None")
+    present = [(n, v) for n, v in zip(names, values, strict=True) if v is not None]
+    native = [(n, v) for n, v in present if is_array_api_obj(v)]
+    if native:
+        xp = namespace(*(v for _, v in native), names=[n for n, _ in native])
+        dev = array_device(native[0][1])
+        convert = lambda name, v: _asarray(xp, v, name, device=dev)  # noqa: E731
+    else:
+        import numpy as np
+
+        xp = array_namespace(np.empty(0))
+        convert = lambda name, v: _asarray(xp, v, name)  # noqa: E731
+    out = tuple(
+        v if v is None or is_array_api_obj(v) else convert(name, v)
+        for name, v in zip(names, values, strict=True)
+    )
+    return xp, out
+
+
+def _asarray(xp, value, name, **kwargs):
+    if isinstance(value, (str, bytes)) or not (
+        isinstance(value, (Sequence, int, float, complex)) or hasattr(value, "__array__")
+    ):
+        raise TypeError(
+            f"{name} must be an array or array-like (NumPy, CuPy or another array API "
+            f"library, or nested lists of numbers), got {type(value).__name__}"
+        )
+    try:
+        return xp.asarray(value, **kwargs)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}={value!r} is not array-like: {exc}") from None
+
+
 def to_numpy(x: Any):
     """Copy an array of any supported library to a NumPy array (for plotting and printing).
 
     This is the one place where data leaves its device on purpose.
+
+    Parameters
+    ----------
+    x : array
+        An array of any supported library.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same values on the host.
 
     Examples
     --------
@@ -120,6 +205,8 @@ def positive_ints(value: Any, n: int, name: str) -> tuple[int, ...]:
 _KIND_WORDS = {
     ("real floating", "complex floating"): "floating-point (real or complex)",
     ("integral", "real floating", "complex floating"): "numeric (integer, real or complex)",
+    ("bool", "integral", "real floating", "complex floating"): "numeric (bool, integer, "
+    "real or complex)",
 }
 
 
@@ -143,3 +230,47 @@ def result_dtype(xp, **arrays: Any):
     except TypeError:
         kinds = ", ".join(f"{name} is {dtype_name(a.dtype)}" for name, a in present.items())
         raise TypeError(f"{xp.__name__} does not combine these dtypes: {kinds}") from None
+
+
+def fixed_rank(
+    function, name: str, nd: int, argument: str, layout: str, example: str, module_globals: dict
+):
+    """``function`` restricted to ``nd`` spatial dimensions: ``conv2d`` from ``conv``.
+
+    The wrapper has ``function``'s signature and docstring (summary and example adapted),
+    checks that ``argument`` has rank ``nd + 2`` (its shape is ``layout``), and lives in the
+    caller's module (``module_globals``), so its doctest runs there.
+    """
+    import inspect
+    import types
+
+    signature = inspect.signature(function)
+
+    def wrapper(*args, **kwargs):
+        value = signature.bind(*args, **kwargs).arguments.get(argument)
+        ndim = getattr(value, "ndim", None)
+        if ndim is None and value is not None:
+            import numpy as np
+
+            ndim = np.ndim(value)
+        if ndim is not None and ndim != nd + 2:
+            shape = tuple(getattr(value, "shape", ()))
+            raise ValueError(
+                f"{name} expects {argument} of rank {nd + 2} {layout}, got shape {shape}"
+            )
+        return function(*args, **kwargs)
+
+    fixed = types.FunctionType(wrapper.__code__, module_globals, name, None, wrapper.__closure__)
+    fixed.__qualname__ = name
+    fixed.__module__ = module_globals["__name__"]
+    fixed.__signature__ = signature
+    fixed.__wrapped__ = function
+    doc = function.__doc__ or ""
+    rest = doc.partition("\n")[2]
+    body = rest.split("    Examples\n")[0]
+    fixed.__doc__ = (
+        f":func:`{function.__name__}` for {nd}-D inputs: {argument} is {layout}.\n"
+        f"{body}"
+        f"    Examples\n    --------\n    >>> import numpy as np\n    {example}\n"
+    )
+    return fixed

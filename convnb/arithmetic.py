@@ -18,12 +18,14 @@ from typing import NamedTuple
 from ._backend import as_int, as_tuple, check_groups, positive_ints
 
 __all__ = [
+    "Geometry",
     "ReceptiveField",
     "conv_output_size",
     "conv_transpose_output_size",
     "count_macs",
     "count_params",
     "explicit_padding",
+    "geometry",
     "receptive_field",
     "resolve_padding",
     "same_padding",
@@ -191,6 +193,18 @@ def resolve_padding(padding, input_size, kernel_size, stride=1, dilation=1):
 def explicit_padding(padding, ndim: int) -> tuple[tuple[int, int], ...]:
     """Numeric ``padding`` (an int, or per dimension an int or a pair) as checked pairs.
 
+    Parameters
+    ----------
+    padding : int or sequence
+        An int, or per dimension an int or a ``(before, after)`` pair; non-negative.
+    ndim : int
+        Number of spatial dimensions.
+
+    Returns
+    -------
+    tuple of (int, int)
+        One pair per dimension.
+
     Examples
     --------
     >>> explicit_padding(1, 2)
@@ -199,6 +213,78 @@ def explicit_padding(padding, ndim: int) -> tuple[tuple[int, int], ...]:
     ((2, 2), (0, 1))
     """
     return tuple(_pair(p) for p in as_tuple(padding, ndim, "padding"))
+
+
+class Geometry(NamedTuple):
+    """A convolution's geometry, one entry per spatial dimension (see :func:`geometry`).
+
+
+    Parameters
+    ----------
+    stride, dilation : tuple of int
+        Checked, per dimension (a stride of 1 where there is one output).
+    pads : tuple of (int, int)
+        ``(before, after)`` padding per dimension.
+    out : tuple of int
+        Output size per dimension.
+    """
+
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    pads: tuple[tuple[int, int], ...]  #: (before, after) per dimension
+    out: tuple[int, ...]  #: output size per dimension
+
+
+def geometry(input_size, kernel_size, stride=1, padding=0, dilation=1) -> Geometry:
+    """Resolve a convolution's arguments into checked strides, dilations, pads and output sizes.
+
+    The one place where convnb turns ``(spatial, kernel, stride, padding, dilation)`` into
+    numbers: :func:`convnb.conv`, the gradients, :func:`convnb.im2col`, the signal functions
+    and the pictures all call it.
+
+    Parameters
+    ----------
+    input_size : sequence of int
+        Spatial size of the input (before padding), one entry per dimension.
+    kernel_size : sequence of int
+        Kernel size, one entry per dimension.
+    stride, dilation : int or sequence of int, default 1
+        Positive; an int applies to every dimension.
+    padding : int, "valid", "same", or a sequence, default 0
+        As :func:`resolve_padding` accepts it.
+
+    Returns
+    -------
+    Geometry
+        ``stride``, ``dilation``, ``pads`` (``(before, after)`` pairs) and ``out`` (output
+        sizes), each a tuple with one entry per dimension.
+
+    Raises
+    ------
+    ValueError
+        For a non-positive stride, dilation or kernel size, negative or unknown padding, or
+        a dilated kernel longer than the padded input.
+
+    Examples
+    --------
+    >>> geometry((5, 6), (3, 3), stride=(1, 2), padding="same")
+    Geometry(stride=(1, 2), dilation=(1, 1), pads=((1, 1), (0, 1)), out=(5, 3))
+    """
+    spatial, kernel = tuple(input_size), tuple(kernel_size)
+    nd = len(kernel)
+    if len(spatial) != nd:
+        raise ValueError(f"input_size={spatial} and kernel_size={kernel} differ in rank")
+    stride = positive_ints(stride, nd, "stride")
+    dilation = positive_ints(dilation, nd, "dilation")
+    pads = resolve_padding(padding, spatial, kernel, stride, dilation)
+    out = tuple(
+        conv_output_size(*args)
+        for args in zip(spatial, kernel, stride, pads, dilation, strict=True)
+    )
+    # a stride only matters between outputs: one output per axis needs none (and a huge
+    # stride would overflow the slices that index with it)
+    stride = tuple(s if o > 1 else 1 for s, o in zip(stride, out, strict=True))
+    return Geometry(stride, dilation, pads, out)
 
 
 def conv_transpose_output_size(
@@ -210,6 +296,20 @@ def conv_transpose_output_size(
     convolution whose adjoint this is. ``output_padding`` picks among the input sizes that
     convolve to the same output size when the stride is above 1; it must be smaller than the
     stride or the dilation (PyTorch's rule).
+
+    Parameters
+    ----------
+    input_size, kernel_size, stride, dilation : int
+        As in :func:`conv_output_size`.
+    padding : int, default 0
+        Samples trimmed from both ends.
+    output_padding : int, default 0
+        Extra samples at the end.
+
+    Returns
+    -------
+    int
+        ``(i - 1)*s - 2*p + d*(k - 1) + output_padding + 1``.
 
     Examples
     --------
@@ -243,6 +343,20 @@ def count_params(in_channels, out_channels, kernel_size, groups=1, bias=True) ->
     ``C_out * (C_in / groups) * prod(kernel_size)`` weights, plus ``C_out`` biases.
     The same count holds for the transposed layer with in and out swapped.
 
+    Parameters
+    ----------
+    in_channels, out_channels, groups : int
+        As in :func:`convnb.conv`.
+    kernel_size : int or tuple of int
+        Per dimension.
+    bias : bool, default True
+        Whether the layer has a bias.
+
+    Returns
+    -------
+    int
+        Weights plus biases.
+
     Examples
     --------
     The source article's 3x3 layer from 256 to 256 channels, without bias:
@@ -263,7 +377,21 @@ def count_macs(in_channels, out_channels, kernel_size, output_size, groups=1) ->
     Every output sample of every output channel sums ``(C_in / groups) * prod(kernel)``
     products: ``C_out * prod(output_size) * (C_in / groups) * prod(kernel_size)``. Bias
     additions are not counted. For a transposed convolution, pass the channels swapped and
-    its *input* size as ``output_size`` (it is the adjoint, with the same products).
+    its *input* size as ``output_size`` (it is the adjoint, with the same products). An int
+    ``kernel_size`` or ``output_size`` stands for the same size along every dimension of
+    the other.
+
+    Parameters
+    ----------
+    in_channels, out_channels, groups : int
+        As in :func:`convnb.conv`.
+    kernel_size, output_size : int or tuple of int
+        Per dimension.
+
+    Returns
+    -------
+    int
+        ``C_out * prod(output_size) * (C_in / groups) * prod(kernel_size)``.
 
     Examples
     --------
@@ -271,9 +399,18 @@ def count_macs(in_channels, out_channels, kernel_size, output_size, groups=1) ->
     115605504
     """
     c_in, c_out, g = check_groups(in_channels, out_channels, groups)
-    k = math.prod(positive_ints(kernel_size, _rank(kernel_size), "kernel_size"))
-    out = output_size if isinstance(output_size, Sequence) else (output_size,)
-    n_out = math.prod(as_int(o, "output_size") for o in out)
+    nd = max(_rank(kernel_size), _rank(output_size))
+    if (
+        isinstance(kernel_size, Sequence)
+        and isinstance(output_size, Sequence)
+        and (len(kernel_size) != len(output_size))
+    ):
+        raise ValueError(
+            f"kernel_size={tuple(kernel_size)} and output_size={tuple(output_size)} must have "
+            f"the same number of dimensions"
+        )
+    k = math.prod(positive_ints(kernel_size, nd, "kernel_size"))
+    n_out = math.prod(positive_ints(output_size, nd, "output_size"))
     return c_out * n_out * (c_in // g) * k
 
 
@@ -288,6 +425,13 @@ class ReceptiveField(NamedTuple):
     ``jump``: the distance in input samples between neighbouring outputs;
     ``start``: the input coordinate of the centre of output 0's field (negative when it
     lies in the padding).
+
+    Parameters
+    ----------
+    size, jump : int
+        Extent of the field and distance between neighbouring outputs, in samples.
+    start : float
+        Input coordinate of the centre of output 0's field.
     """
 
     size: int
@@ -324,13 +468,7 @@ def receptive_field(layers) -> list[ReceptiveField]:
     size, jump, start = 1, 1, 0.0
     result = []
     for n, layer in enumerate(layers):
-        if not isinstance(layer, Mapping):
-            raise TypeError(f"layers[{n}] must be a mapping with a kernel_size, got {layer!r}")
-        unknown = set(layer) - {"kernel_size", "stride", "padding", "dilation"}
-        if unknown:
-            raise ValueError(f"layers[{n}] has unknown keys {sorted(unknown)}")
-        if "kernel_size" not in layer:
-            raise ValueError(f"layers[{n}] has no kernel_size: {dict(layer)!r}")
+        check_layer(layer, n)
         _, k, s, d = _check_geometry(
             0, layer["kernel_size"], layer.get("stride", 1), layer.get("dilation", 1)
         )
@@ -341,6 +479,17 @@ def receptive_field(layers) -> list[ReceptiveField]:
         jump *= s
         result.append(ReceptiveField(size, jump, start))
     return result
+
+
+def check_layer(layer, n: int) -> None:
+    """Raise unless ``layer`` (entry ``n`` of ``layers``) is a mapping with known keys."""
+    if not isinstance(layer, Mapping):
+        raise TypeError(f"layers[{n}] must be a mapping with a kernel_size, got {layer!r}")
+    unknown = set(layer) - {"kernel_size", "stride", "padding", "dilation"}
+    if unknown:
+        raise ValueError(f"layers[{n}] has unknown keys {sorted(unknown)}")
+    if "kernel_size" not in layer:
+        raise ValueError(f"layers[{n}] has no kernel_size: {dict(layer)!r}")
 
 
 def stack_sizes(layers, input_size) -> list[int]:
@@ -364,7 +513,8 @@ def stack_sizes(layers, input_size) -> list[int]:
     [32, 16, 14]
     """
     sizes = [as_int(input_size, "input_size")]
-    for layer in layers:
+    for n, layer in enumerate(layers):
+        check_layer(layer, n)
         sizes.append(
             conv_output_size(
                 sizes[-1],

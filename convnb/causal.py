@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._typing import Array
-from .conv import conv1d
+from .convolution import conv1d
 
 __all__ = ["causal_conv1d", "causal_receptive_field"]
 

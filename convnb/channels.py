@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from array_api_compat import device as _device
 
-from ._backend import as_int, check_groups, namespace
+from ._backend import arrays, as_int, check_groups
 
 __all__ = [
     "block_diagonal",
@@ -28,6 +28,18 @@ __all__ = [
 
 def input_channels(out_channel, in_channels, out_channels, groups=1) -> range:
     """The input channels that output channel ``out_channel`` reads.
+
+    Parameters
+    ----------
+    out_channel : int
+        An output channel.
+    in_channels, out_channels, groups : int
+        As in :func:`convnb.conv`.
+
+    Returns
+    -------
+    range
+        The input channels it reads.
 
     Examples
     --------
@@ -50,6 +62,16 @@ def connectivity(in_channels, out_channels, groups=1) -> list[list[bool]]:
     For ``groups > 1`` this is block-diagonal, the dense weight matrix a grouped convolution
     is equal to once the missing blocks are filled with zeros.
 
+    Parameters
+    ----------
+    in_channels, out_channels, groups : int
+        As in :func:`convnb.conv`.
+
+    Returns
+    -------
+    list of list of bool
+        ``[o][c]``: whether output channel ``o`` reads input channel ``c``.
+
     Examples
     --------
     >>> for row in connectivity(4, 2, groups=2):
@@ -63,6 +85,16 @@ def connectivity(in_channels, out_channels, groups=1) -> list[list[bool]]:
 
 def shuffle_permutation(channels, groups) -> list[int]:
     """Source channel of every output channel of :func:`channel_shuffle`.
+
+    Parameters
+    ----------
+    channels, groups : int
+        Channel count and groups.
+
+    Returns
+    -------
+    list of int
+        Output channel ``j`` is input channel ``result[j]``.
 
     Examples
     --------
@@ -97,7 +129,7 @@ def channel_shuffle(x, groups):
     >>> channel_shuffle(x, 2)[0, :, 0]
     array([0, 3, 1, 4, 2, 5])
     """
-    xp = namespace(x, names=["x"])
+    xp, (x,) = arrays(x, names=["x"])
     if x.ndim < 2:
         raise ValueError(f"x must have shape (N, C, *spatial), got {tuple(x.shape)}")
     n, c = x.shape[:2]
@@ -112,6 +144,18 @@ def channel_unshuffle(x, groups):
     """The inverse of :func:`channel_shuffle`: ``channel_unshuffle(channel_shuffle(x, g), g)``
     is ``x``. It is itself a shuffle, with ``C / groups`` groups.
 
+    Parameters
+    ----------
+    x : array_like, shape (N, C, *spatial)
+        Input.
+    groups : int
+        As given to :func:`channel_shuffle`.
+
+    Returns
+    -------
+    array, shape (N, C, *spatial)
+        The channels in their order before the shuffle.
+
     Examples
     --------
     >>> import numpy as np
@@ -119,7 +163,7 @@ def channel_unshuffle(x, groups):
     >>> channel_unshuffle(channel_shuffle(x, 3), 3)[0, :, 0]
     array([0, 1, 2, 3, 4, 5])
     """
-    namespace(x, names=["x"])
+    _, (x,) = arrays(x, names=["x"])
     if x.ndim < 2:
         raise ValueError(f"x must have shape (N, C, *spatial), got {tuple(x.shape)}")
     c = x.shape[1]
@@ -134,6 +178,18 @@ def block_diagonal(weight, groups):
     what a dense convolution (``groups=1``) computes with this ``(C_out, C_in, *kernel)``
     weight: each group's block on the diagonal, zeros everywhere else.
 
+    Parameters
+    ----------
+    weight : array_like, shape (C_out, C_in // groups, *kernel)
+        A grouped weight.
+    groups : int
+        Number of groups.
+
+    Returns
+    -------
+    array, shape (C_out, C_in, *kernel)
+        The dense weight with zeros outside the groups.
+
     Examples
     --------
     >>> import numpy as np
@@ -144,7 +200,7 @@ def block_diagonal(weight, groups):
            [0., 3.],
            [0., 4.]])
     """
-    xp = namespace(weight, names=["weight"])
+    xp, (weight,) = arrays(weight, names=["weight"])
     if weight.ndim < 2:
         raise ValueError(
             f"weight must have shape (C_out, C_in/groups, *kernel), got {tuple(weight.shape)}"

@@ -13,8 +13,10 @@ whatever the number of spatial dimensions.
 
 from __future__ import annotations
 
-from ._backend import namespace
-from .conv import conv, pointwise_conv
+from ._backend import FLOATING, arrays, check_dtype, fixed_rank
+from ._typing import Array, ArrayLike
+from .convolution import check, compute
+from .padding import check_mode
 
 __all__ = [
     "depthwise_conv",
@@ -26,7 +28,7 @@ __all__ = [
 ]
 
 
-def _check_depthwise(x, weight, name="depthwise_weight"):
+def _check_depthwise(x, weight, name):
     if x.ndim < 3 or weight.ndim != x.ndim:
         raise ValueError(
             f"x must be (N, C, *spatial) and {name} (C*multiplier, 1, *kernel) of the same "
@@ -41,17 +43,33 @@ def _check_depthwise(x, weight, name="depthwise_weight"):
     return c
 
 
-def depthwise_conv(x, weight, bias=None, *, stride=1, padding=0, dilation=1, padding_mode="zeros"):
+def depthwise_conv(
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
+    *,
+    stride: int | tuple[int, ...] = 1,
+    padding: int | str | tuple = 0,
+    dilation: int | tuple[int, ...] = 1,
+    padding_mode: str = "zeros",
+) -> Array:
     """Depthwise convolution: every input channel convolved with its own filters.
 
     Parameters
     ----------
-    x : array, shape (N, C, *spatial)
+    x : array_like, shape (N, C, *spatial)
         Input with 1 to 3 spatial dimensions.
-    weight : array, shape (C * m, 1, *kernel)
+    weight : array_like, shape (C * m, 1, *kernel)
         ``m`` filters per input channel (the channel multiplier, read from the shape).
-    bias : array, shape (C * m,), optional
-    stride, padding, dilation, padding_mode
+    bias : array_like, shape (C * m,), optional
+        Added to every position of each output channel.
+    stride : int or tuple of int, default 1
+        As in :func:`convnb.conv`.
+    padding : int, tuple, "valid" or "same", default 0
+        As in :func:`convnb.conv`.
+    dilation : int or tuple of int, default 1
+        As in :func:`convnb.conv`.
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
         As in :func:`convnb.conv`.
 
     Returns
@@ -67,47 +85,53 @@ def depthwise_conv(x, weight, bias=None, *, stride=1, padding=0, dilation=1, pad
     >>> depthwise_conv(x, w)[0, :, 0, 0]
     array([ 9., 18., 27., 36.])
     """
-    namespace(x, weight, bias, names=["x", "weight", "bias"])
+    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"])
+    for name, a in (("x", x), ("weight", weight), ("bias", bias)):
+        if a is not None:
+            check_dtype(xp, a, name, FLOATING)
     c = _check_depthwise(x, weight, "weight")
-    return conv(
-        x,
-        weight,
-        bias,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        groups=c,
-        padding_mode=padding_mode,
-    )
+    check_mode(padding_mode)
+    x, _, groups, geom = check(x, weight, bias, stride, padding, dilation, c)
+    return compute(xp, x, weight, bias, groups, geom, padding_mode)
 
 
 def separable_conv(
-    x,
-    depthwise_weight,
-    pointwise_weight,
-    bias=None,
+    x: ArrayLike,
+    depthwise_weight: ArrayLike,
+    pointwise_weight: ArrayLike,
+    bias: ArrayLike | None = None,
     *,
-    stride=1,
-    padding=0,
-    dilation=1,
-    padding_mode="zeros",
-):
+    stride: int | tuple[int, ...] = 1,
+    padding: int | str | tuple = 0,
+    dilation: int | tuple[int, ...] = 1,
+    padding_mode: str = "zeros",
+) -> Array:
     """Depthwise-separable convolution: a depthwise convolution, then a pointwise one.
 
     Parameters
     ----------
-    x : array, shape (N, C, *spatial)
-    depthwise_weight : array, shape (C * m, 1, *kernel)
-    pointwise_weight : array, shape (C_out, C * m) or (C_out, C * m, 1, ..., 1)
-    bias : array, shape (C_out,), optional
+    x : array_like, shape (N, C, *spatial)
+        Input with 1 to 3 spatial dimensions.
+    depthwise_weight : array_like, shape (C * m, 1, *kernel)
+        The depthwise filters, ``m`` per input channel.
+    pointwise_weight : array_like, shape (C_out, C * m) or (C_out, C * m, 1, ..., 1)
+        The channel-mixing matrix.
+    bias : array_like, shape (C_out,), optional
         Added after the pointwise step (as Keras's ``SeparableConv2D`` does). There is no
         nonlinearity between the two steps, as in Xception and Keras.
-    stride, padding, dilation, padding_mode
+    stride : int or tuple of int, default 1
+        Of the depthwise step.
+    padding : int, tuple, "valid" or "same", default 0
+        Of the depthwise step.
+    dilation : int or tuple of int, default 1
+        Of the depthwise step.
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
         Of the depthwise step.
 
     Returns
     -------
     array, shape (N, C_out, *out)
+        ``out`` is the depthwise step's output size (see :func:`convnb.conv`).
 
     Examples
     --------
@@ -116,44 +140,51 @@ def separable_conv(
     >>> separable_conv(x, np.ones((3, 1, 3, 3)), np.ones((8, 3)), padding=1).shape
     (1, 8, 5, 5)
     """
-    namespace(
-        x,
-        depthwise_weight,
-        pointwise_weight,
-        bias,
-        names=["x", "depthwise_weight", "pointwise_weight", "bias"],
+    names = ["x", "depthwise_weight", "pointwise_weight", "bias"]
+    xp, (x, dw, pw, bias) = arrays(x, depthwise_weight, pointwise_weight, bias, names=names)
+    for name, a in zip(names, (x, dw, pw, bias), strict=True):
+        if a is not None:
+            check_dtype(xp, a, name, FLOATING)
+    c = _check_depthwise(x, dw, "depthwise_weight")
+    check_mode(padding_mode)
+    nd, shown = x.ndim - 2, tuple(pw.shape)
+    if pw.ndim == 2:
+        pw = xp.reshape(pw, (*pw.shape, *(1,) * nd))
+    if pw.ndim != nd + 2 or tuple(pw.shape[2:]) != (1,) * nd or pw.shape[1] != dw.shape[0]:
+        raise ValueError(
+            f"pointwise_weight must have shape (C_out, {dw.shape[0]}) or (C_out, "
+            f"{dw.shape[0]}{', 1' * nd}) for the {dw.shape[0]} channels of the depthwise "
+            f"step, got {shown}"
+        )
+    if bias is not None and tuple(bias.shape) != (pw.shape[0],):
+        raise ValueError(f"bias must have shape ({pw.shape[0]},), got {tuple(bias.shape)}")
+    x, _, groups, geom = check(x, dw, None, stride, padding, dilation, c)
+    middle = compute(xp, x, dw, None, groups, geom, padding_mode)
+    _, _, _, unit = check(middle, pw, bias, 1, 0, 1, 1)
+    return compute(xp, middle, pw, bias, 1, unit)
+
+
+def _example(function, nd):
+    kernel = "np.ones((2, 1" + ", 3" * nd + "))"
+    weights, c_out = (
+        (kernel, 2) if function is depthwise_conv else (kernel + ", np.ones((4, 2))", 4)
     )
-    _check_depthwise(x, depthwise_weight)
-    middle = depthwise_conv(
-        x,
-        depthwise_weight,
-        stride=stride,
-        padding=padding,
-        dilation=dilation,
-        padding_mode=padding_mode,
+    return (
+        f">>> {function.__name__}{nd}d(np.ones((1, 2{', 5' * nd})), {weights}).shape\n"
+        f"    (1, {c_out}{', 3' * nd})"
     )
-    return pointwise_conv(middle, pointwise_weight, bias)
 
 
-def _fixed_rank(function, nd):
-    def fixed(x, *weights, **kwargs):
-        if x.ndim not in (nd + 2,):
-            raise ValueError(
-                f"{function.__name__}{nd}d expects x of rank {nd + 2} (N, C, "
-                f"{', '.join('DHW'[3 - nd :])}), got shape {tuple(x.shape)}"
-            )
-        return function(x, *weights, **kwargs)
-
-    fixed.__name__ = fixed.__qualname__ = f"{function.__name__}{nd}d"
-    fixed.__doc__ = (
-        f":func:`{function.__name__}` for {nd}-D inputs ``(N, C, "
-        f"{', '.join('DHW'[3 - nd :])})``, with a check of the rank.\n\n"
-        "    All arguments are those of :func:`" + function.__name__ + "`.\n"
+depthwise_conv2d, depthwise_conv3d, separable_conv2d, separable_conv3d = (
+    fixed_rank(
+        function,
+        f"{function.__name__}{nd}d",
+        nd,
+        "x",
+        f"(N, C, {', '.join('DHW'[3 - nd :])})",
+        _example(function, nd),
+        globals(),
     )
-    return fixed
-
-
-depthwise_conv2d = _fixed_rank(depthwise_conv, 2)
-depthwise_conv3d = _fixed_rank(depthwise_conv, 3)
-separable_conv2d = _fixed_rank(separable_conv, 2)
-separable_conv3d = _fixed_rank(separable_conv, 3)
+    for function in (depthwise_conv, separable_conv)
+    for nd in (2, 3)
+)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ._backend import namespace
 from ._typing import Array
-from .conv import conv2d, pointwise_conv
+from .convolution import conv2d, pointwise_conv
 
 __all__ = ["flattened_conv2d", "flattened_weight"]
 

@@ -11,7 +11,7 @@ either framework: the functions return source text.
 from __future__ import annotations
 
 from . import arithmetic
-from ._backend import as_int, check_groups
+from ._backend import as_int, as_tuple, check_groups, positive_ints
 
 __all__ = [
     "dilation_from_holes",
@@ -27,6 +27,21 @@ def _norm(value):
         value = tuple(value)
         return value[0] if len(set(value)) == 1 else value
     return value
+
+
+def _check_args(kernel_size, stride, padding, dilation, output_padding):
+    """Refuse what no framework accepts, naming the argument (2-D layers)."""
+    positive_ints(kernel_size, 2, "kernel_size")
+    positive_ints(stride, 2, "stride")
+    positive_ints(dilation, 2, "dilation")
+    if isinstance(padding, str):
+        if padding not in arithmetic.PADDING_STRINGS:
+            raise ValueError(f"padding={padding!r} is not one of {arithmetic.PADDING_STRINGS}")
+    else:
+        arithmetic.explicit_padding(padding, 2)
+    for p in as_tuple(output_padding, 2, "output_padding"):
+        if as_int(p, "output_padding") < 0:
+            raise ValueError(f"output_padding={output_padding!r} must be non-negative")
 
 
 def pytorch_layer(
@@ -47,6 +62,22 @@ def pytorch_layer(
     PyTorch accepts ``padding="same"`` only with stride 1; for a larger stride the code
     pads explicitly with TensorFlow's rule, which needs ``input_size``.
 
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        As in :func:`convnb.conv`.
+    transposed : bool, default False
+        A transposed layer.
+    output_padding : int, default 0
+        Of a transposed layer.
+    input_size : (int, int), optional
+        Needed for ``padding="same"`` with a stride above 1.
+
+    Returns
+    -------
+    str
+        Python code.
+
     Examples
     --------
     >>> print(pytorch_layer(3, 8, 3, padding=1))
@@ -58,6 +89,7 @@ def pytorch_layer(
     )
     """
     check_groups(in_channels, out_channels, groups)
+    _check_args(kernel_size, stride, padding, dilation, output_padding)
     kernel_size, stride, dilation = _norm(kernel_size), _norm(stride), _norm(dilation)
     args = [str(in_channels), str(out_channels), f"kernel_size={kernel_size}"]
     pad_layer = None
@@ -112,6 +144,20 @@ def keras_layer(
 ) -> str:
     """TensorFlow/Keras code for the layer (channels-last input, no bias).
 
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size, stride, padding, dilation, groups
+        As in :func:`convnb.conv`; ``padding`` an int, ``"valid"`` or ``"same"``.
+    transposed : bool, default False
+        A transposed layer.
+    output_padding : int, default 0
+        Of a transposed layer.
+
+    Returns
+    -------
+    str
+        Python code.
+
     Examples
     --------
     >>> print(keras_layer(4, 8, 3, groups=4, padding="same"))
@@ -124,6 +170,7 @@ def keras_layer(
     ])
     """
     c_in, c_out, g = check_groups(in_channels, out_channels, groups)
+    _check_args(kernel_size, stride, padding, dilation, output_padding)
     kernel_size, stride, dilation = _norm(kernel_size), _norm(stride), _norm(dilation)
     explicit = padding not in ("same", "valid", 0)
     mode = "same" if padding == "same" else "valid"
@@ -177,6 +224,16 @@ def groups_from_width(channels, width):
     Some code (ResNeXt's "32x4d": 32 groups of width 4) describes groups by their width;
     every framework's ``groups`` argument is the number of groups.
 
+    Parameters
+    ----------
+    channels, width : int
+        Channels and the width of one group.
+
+    Returns
+    -------
+    int
+        ``channels // width``.
+
     Examples
     --------
     >>> groups_from_width(128, 4)
@@ -192,6 +249,16 @@ def dilation_from_holes(holes):
     """Frameworks' dilation (spacing between taps, 1 = dense) from a count of holes.
 
     Some course notes count the zeros inserted between taps, so their 0 is a dense kernel.
+
+    Parameters
+    ----------
+    holes : int
+        Zeros between taps, non-negative.
+
+    Returns
+    -------
+    int
+        ``holes + 1``.
 
     Examples
     --------
@@ -214,6 +281,18 @@ def tf_transpose_to_torch(input_size, output_size, kernel_size, stride, padding,
     returns the PyTorch pair that gives the same output, or raises ``ValueError`` when no
     pair does: PyTorch trims at least as much at the start as at the end, TensorFlow's
     ``"SAME"`` puts its odd sample at the end.
+
+    Parameters
+    ----------
+    input_size, output_size, kernel_size, stride, dilation : int
+        Along one dimension.
+    padding : {"SAME", "VALID"}
+        TensorFlow's padding mode.
+
+    Returns
+    -------
+    (int, int)
+        PyTorch's ``padding`` and ``output_padding``.
 
     Examples
     --------

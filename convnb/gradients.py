@@ -9,37 +9,34 @@ gradient ``grad_y`` (the derivative of a scalar loss with respect to ``y``):
 * the gradient with respect to ``w`` correlates ``grad_y`` with the padded input, tap by tap;
 * the gradient with respect to ``b`` is ``grad_y`` summed over the batch and all positions.
 
-Shapes as in :mod:`convnb.conv`.
+Shapes as in :mod:`convnb.convolution`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 from . import arithmetic
-from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
+from ._backend import FLOATING, arrays, as_int, check_dtype, check_groups, result_dtype
+from ._typing import Array, ArrayLike
 from .padding import check_mode, pad, pad_adjoint
 from .transpose import scatter
 from .windows import tap_slices
 
 __all__ = ["conv_grad_input", "conv_grad_weight", "receptive_field_by_gradient"]
 
-_FLOATING = ("real floating", "complex floating")
 
-
-def _geometry(input_shape, kernel, stride, padding, dilation):
-    nd = len(kernel)
-    spatial = tuple(input_shape[2:])
-    if len(spatial) != nd:
-        raise ValueError(f"input_shape={tuple(input_shape)} does not match a {nd}-D kernel")
-    stride = positive_ints(stride, nd, "stride")
-    dilation = positive_ints(dilation, nd, "dilation")
-    pads = arithmetic.resolve_padding(padding, spatial, kernel, stride, dilation)
-    out = tuple(
-        arithmetic.conv_output_size(*a)
-        for a in zip(spatial, kernel, stride, pads, dilation, strict=True)
-    )
-    return spatial, stride, dilation, pads, out
+def _shape(value, name, nd):
+    """A shape argument ``(A, B, *spatial)`` as positive ints, of rank ``nd + 2``."""
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        raise TypeError(f"{name} must be a tuple of ints, got {value!r}")
+    shape = tuple(as_int(v, name) for v in value)
+    if len(shape) != nd + 2:
+        raise ValueError(f"{name}={shape} must have {nd + 2} entries for a {nd}-D kernel")
+    if min(shape) < 1:
+        raise ValueError(f"{name}={shape} must be positive")
+    return shape
 
 
 def _check_output_shape(grad_output, expected):
@@ -51,23 +48,23 @@ def _check_output_shape(grad_output, expected):
 
 
 def conv_grad_input(
-    grad_output,
-    weight,
-    input_shape,
+    grad_output: ArrayLike,
+    weight: ArrayLike,
+    input_shape: tuple[int, ...],
     *,
-    stride=1,
-    padding=0,
-    dilation=1,
-    groups=1,
-    padding_mode="zeros",
-):
+    stride: int | tuple[int, ...] = 1,
+    padding: int | str | tuple = 0,
+    dilation: int | tuple[int, ...] = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> Array:
     """Gradient of :func:`convnb.conv` with respect to its input.
 
     Parameters
     ----------
-    grad_output : array, shape (N, C_out, *out)
+    grad_output : array_like, shape (N, C_out, *out)
         Gradient of the loss with respect to the convolution's output.
-    weight : array, shape (C_out, C_in // groups, *kernel)
+    weight : array_like, shape (C_out, C_in // groups, *kernel)
         The convolution's weight.
     input_shape : tuple of int
         ``(N, C_in, *spatial)``, the shape of the convolution's input.
@@ -90,17 +87,22 @@ def conv_grad_input(
     >>> conv_grad_input(np.ones((1, 1, 3)), w, (1, 1, 5))  # how often conv reads each sample
     array([[[1., 2., 3., 2., 1.]]])
     """
-    xp = namespace(grad_output, weight, names=["grad_output", "weight"])
-    check_dtype(xp, grad_output, "grad_output", _FLOATING)
-    check_dtype(xp, weight, "weight", _FLOATING)
+    xp, (grad_output, weight) = arrays(grad_output, weight, names=["grad_output", "weight"])
+    check_dtype(xp, grad_output, "grad_output", FLOATING)
+    check_dtype(xp, weight, "weight", FLOATING)
     check_mode(padding_mode)
     kernel = tuple(weight.shape[2:])
-    spatial, stride, dilation, pads, out = _geometry(
-        input_shape, kernel, stride, padding, dilation
-    )
-    _check_output_shape(grad_output, (input_shape[0], weight.shape[0], *out))
+    input_shape = _shape(input_shape, "input_shape", len(kernel))
+    spatial = input_shape[2:]
     c_in = input_shape[1]
-    check_groups(c_in, weight.shape[0], groups)
+    _, _, groups = check_groups(c_in, weight.shape[0], groups)
+    if weight.shape[1] * groups != c_in:
+        raise ValueError(
+            f"input_shape={input_shape} has {c_in} channels, but weight "
+            f"{tuple(weight.shape)} with groups={groups} takes {weight.shape[1] * groups}"
+        )
+    stride, dilation, pads, out = arithmetic.geometry(spatial, kernel, stride, padding, dilation)
+    _check_output_shape(grad_output, (input_shape[0], weight.shape[0], *out))
     # weight (C_out, C_in/g, *k) is the (C_in', C_out'/g, *k) weight of the transposed conv
     # from C_out channels back to C_in
     if padding_mode == "zeros":
@@ -131,23 +133,23 @@ def conv_grad_input(
 
 
 def conv_grad_weight(
-    x,
-    grad_output,
-    weight_shape,
+    x: ArrayLike,
+    grad_output: ArrayLike,
+    weight_shape: tuple[int, ...],
     *,
-    stride=1,
-    padding=0,
-    dilation=1,
-    groups=1,
-    padding_mode="zeros",
-):
+    stride: int | tuple[int, ...] = 1,
+    padding: int | str | tuple = 0,
+    dilation: int | tuple[int, ...] = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> Array:
     """Gradient of :func:`convnb.conv` with respect to its weight.
 
     Parameters
     ----------
-    x : array, shape (N, C_in, *spatial)
+    x : array_like, shape (N, C_in, *spatial)
         The convolution's input.
-    grad_output : array, shape (N, C_out, *out)
+    grad_output : array_like, shape (N, C_out, *out)
         Gradient of the loss with respect to the convolution's output.
     weight_shape : tuple of int
         ``(C_out, C_in // groups, *kernel)``.
@@ -168,13 +170,15 @@ def conv_grad_weight(
     >>> conv_grad_weight(x, np.ones((1, 1, 3)), (1, 1, 3))  # sum of the samples each tap saw
     array([[[3., 6., 9.]]])
     """
-    xp = namespace(x, grad_output, names=["x", "grad_output"])
-    check_dtype(xp, x, "x", _FLOATING)
-    check_dtype(xp, grad_output, "grad_output", _FLOATING)
+    xp, (x, grad_output) = arrays(x, grad_output, names=["x", "grad_output"])
+    check_dtype(xp, x, "x", FLOATING)
+    check_dtype(xp, grad_output, "grad_output", FLOATING)
     check_mode(padding_mode)
-    weight_shape = tuple(weight_shape)
+    weight_shape = _shape(weight_shape, "weight_shape", x.ndim - 2)
     kernel = weight_shape[2:]
-    _, stride, dilation, pads, out = _geometry(tuple(x.shape), kernel, stride, padding, dilation)
+    stride, dilation, pads, out = arithmetic.geometry(
+        x.shape[2:], kernel, stride, padding, dilation
+    )
     n_batch, c_in = x.shape[:2]
     c_out = weight_shape[0]
     _, _, groups = check_groups(c_in, c_out, groups)
@@ -198,7 +202,9 @@ def conv_grad_weight(
     return xp.reshape(grad, weight_shape)
 
 
-def receptive_field_by_gradient(layers, input_size, position):
+def receptive_field_by_gradient(
+    layers: Sequence[Mapping[str, int]], input_size: tuple[int, ...], position: tuple[int, ...]
+):
     """Measure what one output of a stack of layers sees: backpropagate its gradient.
 
     Builds a single-channel stack of the given layers with all-ones kernels (NumPy, float64),
@@ -231,23 +237,28 @@ def receptive_field_by_gradient(layers, input_size, position):
     """
     import numpy as np
 
-    input_size, position = tuple(input_size), tuple(position)
+    input_size = tuple(as_int(i, "input_size") for i in input_size)
+    position = tuple(as_int(p, "position") for p in position)
     nd = len(input_size)
     shapes = [(1, 1, *input_size)]
     args = []
     for n, layer in enumerate(layers):
-        unknown = set(layer) - {"kernel_size", "stride", "padding", "dilation"}
-        if unknown:
-            raise ValueError(f"layers[{n}] has unknown keys {sorted(unknown)}")
+        arithmetic.check_layer(layer, n)
         kwargs = {
             "stride": layer.get("stride", 1),
             "padding": layer.get("padding", 0),
             "dilation": layer.get("dilation", 1),
         }
         weight = np.ones((1, 1) + (layer["kernel_size"],) * nd)
-        *_, out = _geometry(shapes[-1], weight.shape[2:], **kwargs)
+        out = arithmetic.geometry(shapes[-1][2:], weight.shape[2:], **kwargs).out
         args.append((weight, kwargs))
         shapes.append((1, 1, *out))
+    last = shapes[-1][2:]
+    if len(position) != nd or not all(0 <= p < o for p, o in zip(position, last, strict=True)):
+        raise ValueError(
+            f"position={position} must have one index per dimension, each within the last "
+            f"output's size {last}"
+        )
     grad = np.zeros(shapes[-1])
     grad[(0, 0, *position)] = 1.0
     for (weight, kwargs), shape in zip(reversed(args), reversed(shapes[:-1]), strict=True):

@@ -1,50 +1,90 @@
-"""Fast paths of :func:`convnb.conv` for NumPy and CuPy arrays.
+"""The one computational core of :func:`convnb.conv`, for every array library.
 
-Both libraries have ``lib.stride_tricks``, ``matmul`` with ``out=`` and in-place arithmetic,
-so one implementation serves both; any other array library takes the portable
-array-API path in :mod:`convnb.conv`, which stays as the reference implementation of the
-same arithmetic (and is tested on array-api-strict). Which formulation is fastest depends
-on the layer, so :func:`correlate` picks one by its shape:
+Shapes: ``x`` is the *unpadded* input ``(N, C_in, *spatial)``, ``w`` the weight
+``(C_out, C_in / groups, *kernel)``, both already in the result dtype; the result is
+``(N, C_out, *out)`` with the sizes of :func:`convnb.arithmetic.geometry`. Only array API
+calls are used, so NumPy, CuPy, array-api-strict and the rest run the same code.
+
+:func:`correlate` picks the formulation by shape:
 
 * **depthwise** (one input channel per group): a multiply-accumulate per kernel tap, in
-  blocks of channels small enough to stay in cache. The layer is memory-bound, so the
-  point is to touch each byte as few times as possible, not to call a matrix multiply.
-* **pointwise** (1x1, stride 1): one matrix product on the input as it is.
-* **stride 1** (dense, grouped, dilated, few or many channels): the output is computed on a
-  grid as wide as the padded input, where every tap's samples form one contiguous slice of
-  the flattened input (offset ``sum_j t_j d_j stride_j``), so dilation costs nothing extra.
-  The slices of all taps are copied into a cache-sized column buffer and multiplied in one
-  matrix product per chunk of positions (a long inner dimension keeps the matrix multiply
-  efficient even with 3 input channels). The surplus columns are dropped at the end.
-* **strided**: im2col through a strided view, then one matrix product per group, in chunks
-  of the batch and of output rows so that the column matrix never exceeds the scratch
-  limit.
+  blocks of channels. The layer is memory-bound; a matrix product per tap would have an
+  inner dimension of 1.
+* **everything else**: im2col (the taps' strided slices stacked into columns) and one
+  matrix product per group, ``(C_out/G, C_in/G * K) @ (C_in/G * K, positions)``. The inner
+  dimension is ``C_in/G * K``, long even with 3 input channels.
 
-Shapes: ``x`` is the padded input ``(N, C_in, *padded)`` in the working dtype, ``w`` the
-weight ``(C_out, C_in / groups, *kernel)``; the result is ``(N, C_out, *out)``.
+Both work in chunks of the batch and of output rows (the first spatial axis). A chunk pads
+only the rows it reads, so the scratch memory of one call (padded rows, columns, products)
+stays within :func:`scratch_limit` whatever the image size; one output row is the smallest
+chunk. On the CPU chunks are also capped at 16 MiB (a few MiB of columns); on CuPy
+they are as large as the limit allows (few large launches). float16 is computed in float32
+and rounded once at the end, as PyTorch does.
+
+Why no NumPy-specific path (yet): the previous version had four (stride tricks, ``out=``
+products); a path may stay only where it is at least 1.3x faster than this core on the same
+workload in the same run. PRELIMINARY numbers (one thread, batch 2, 7 interleaved rounds
+in one process, median ms old/new and ratio new/old, 2 cores at a load of about 3):
+dense 3x3 s1 64ch 56x56 23.6/28.7 (1.22), dense s2 128->256 28x28 7.8/8.2 (1.04),
+pointwise 256 28x28
+6.4/6.9 (1.07), grouped g=32 256 28x28 7.7/10.6 (1.38), depthwise C=256 28x28 5.3/6.4
+(1.20), depthwise C=32 112x112 6.7/8.4 (1.25), dilated d=4 18.8/18.2 (0.97), 7x7 3->64
+256x256 54.8/56.8 (1.04). By the 1.3x rule the old NumPy stride-1 path (``_wide``:
+cache-sized column buffers filled by contiguous copies, ``matmul(out=)``) would earn its place
+back for grouped layers; it is not restored here (it did not bound one image's scratch,
+defect 3). A portable copy of its contiguous-slice trick gained nothing. To re-measure on a
+quiet machine: ``benchmarks/compare_versions.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
-import sys
+from collections.abc import Iterator
 
-from .windows import tap_offsets, tap_slices
+from array_api_compat import device as _device
+from array_api_compat import is_cupy_namespace
+
+from ._backend import as_int
+from .padding import pad, pad_indices
+from .windows import tap_slices
 
 __all__ = ["scratch_limit"]
 
-_LIMIT = [256 * 2**20]  # bytes of scratch memory one call may use (see scratch_limit)
-_CACHE_BLOCK = 2**19  # bytes of output a depthwise block keeps hot
-_GATHER_BLOCK = 2**20  # bytes of the column buffer of one matrix product
+_LIMIT: contextvars.ContextVar[int] = contextvars.ContextVar(
+    "convnb_scratch_limit", default=256 * 2**20
+)
+_CPU_CHUNK = 16 * 2**20  # bytes of scratch per chunk on a CPU (preliminary timing: 4-16 MiB best)
+_CPU_BLOCK = 2**19  # bytes of a depthwise accumulator block on a CPU (L2)
 
 
 @contextlib.contextmanager
-def scratch_limit(nbytes: int):
-    """Temporarily bound the scratch memory of one convolution call (default 256 MiB).
+def scratch_limit(nbytes: int) -> Iterator[None]:
+    """Bound the scratch memory of each convolution call in this context (default 256 MiB).
 
-    Larger problems are processed in chunks of the batch and of output rows, with the same
-    result.
+    Scratch memory is what a call allocates besides its inputs and its output: the padded
+    rows, the im2col columns and the products of one chunk. Larger problems are processed
+    in chunks of the batch and of output rows (one row at the least, so a limit below one
+    row's needs is exceeded by that much). Allocator rounding and a band's extra kernel
+    rows aside, a call's scratch stays within twice the limit (tested). The setting lives
+    in a :mod:`contextvars` variable: it is per thread and per asynchronous task.
+
+    Parameters
+    ----------
+    nbytes : int
+        The limit in bytes, non-negative.
+
+    Yields
+    ------
+    None
+        The limit holds inside the ``with`` block.
+
+    Notes
+    -----
+    Results are equal up to rounding, not bitwise: chunking along output rows changes the
+    shape of each matrix product, and BLAS libraries may block (and so round) products of
+    different shapes differently. Chunks along the batch keep every product's shape.
 
     Examples
     --------
@@ -52,142 +92,133 @@ def scratch_limit(nbytes: int):
     >>> x, w = np.ones((2, 3, 32, 32)), np.ones((4, 3, 3, 3))
     >>> with scratch_limit(64 * 1024):
     ...     small = convnb.conv(x, w, stride=2)
-    >>> bool((small == convnb.conv(x, w, stride=2)).all())
+    >>> bool(np.allclose(small, convnb.conv(x, w, stride=2)))
     True
     """
-    previous = _LIMIT[0]
-    _LIMIT[0] = int(nbytes)
+    limit = as_int(nbytes, "nbytes")
+    if limit < 0:
+        raise ValueError(f"nbytes={limit} must be non-negative")
+    token = _LIMIT.set(limit)
     try:
         yield
     finally:
-        _LIMIT[0] = previous
+        _LIMIT.reset(token)
 
 
-def native(x):
-    """The NumPy or CuPy module behind ``x``, or None for any other library."""
-    name = type(x).__module__.split(".")[0]
-    return sys.modules[name] if name in ("numpy", "cupy") else None
-
-
-def correlate(mod, x, w, groups, stride, dilation, out):
-    """Cross-correlate with the fastest formulation for this shape (see module docstring)."""
-    per_group = w.shape[1]
-    if per_group == 1 and groups == x.shape[1]:
-        return _depthwise(mod, x, w, stride, dilation, out)
-    if math.prod(w.shape[2:]) == 1 and all(s == 1 for s in stride):
-        return _pointwise(mod, x, w, groups)
-    if all(s == 1 for s in stride):
-        return _wide(mod, x, w, groups, dilation, out)
-    return _im2col(mod, x, w, groups, stride, dilation, out)
-
-
-def _pointwise(mod, x, w, groups):
-    n = x.shape[0]
-    c_out, per_group = w.shape[:2]
-    positions = math.prod(x.shape[2:])
-    y = mod.matmul(
-        w.reshape(groups, c_out // groups, per_group), x.reshape(n, groups, per_group, positions)
-    )
-    return y.reshape(n, c_out, *x.shape[2:])
-
-
-def _depthwise(mod, x, w, stride, dilation, out):
-    n, c = x.shape[:2]
-    m = w.shape[0] // c
-    nd = len(out)
-    p = math.prod(out)
-    taps = tap_slices(w.shape[2:], stride, dilation, out)
-    wt = w.reshape(c, m, len(taps))
-    y = mod.empty((n, c, m, *out), dtype=x.dtype)
-    block = max(1, _CACHE_BLOCK // max(1, n * m * p * x.dtype.itemsize))
-    tmp = mod.empty((n, min(block, c), m, *out), dtype=x.dtype)
-    for c0 in range(0, c, block):
-        c1 = min(c, c0 + block)
-        acc, scratch = y[:, c0:c1], tmp[:, : c1 - c0]
-        for t, window in enumerate(taps):
-            patch = x[(slice(None), slice(c0, c1), None, *window)]  # (n, cc, 1, *out)
-            weight = wt[c0:c1, :, t].reshape((1, c1 - c0, m) + (1,) * nd)
-            if t == 0:
-                mod.multiply(patch, weight, out=acc)
-            else:
-                mod.multiply(patch, weight, out=scratch)
-                acc += scratch
-    return y.reshape(n, c * m, *out)
-
-
-def _wide(mod, x, w, groups, dilation, out):
+def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
+    """Cross-correlate ``x`` with ``w`` (checked arguments; see the module docstring)."""
     n, c = x.shape[:2]
     c_out, per_group = w.shape[:2]
-    kernel, padded = tuple(w.shape[2:]), tuple(x.shape[2:])
-    total = math.prod(padded)
-    steps = [math.prod(padded[j + 1 :]) for j in range(len(padded))]
-    wide = out[0] * steps[0]  # out[0] rows of the full padded width
-    offsets = [
-        sum(o * s for o, s in zip(off, steps, strict=True))
-        for off in tap_offsets(kernel, dilation)
-    ]
-    k = len(offsets)
-    length = max(total, offsets[-1] + wide)
-    g_out = c_out // groups
-    wmat = w.reshape(groups, g_out, per_group * k)
-    y = mod.empty((n, c_out, *out), dtype=x.dtype)
-    # scratch per image: the flattened input and the wide output; batch chunks fit the limit
-    per_image = (c * length + c_out * wide) * x.dtype.itemsize
-    batch = max(1, min(n, _LIMIT[0] // max(1, per_image)))
-    chunk = max(64, min(wide, _GATHER_BLOCK // (c * k * x.dtype.itemsize)))
-    buffers = {}
-    keep = (slice(None), slice(None), slice(None), *(slice(0, o) for o in out[1:]))
-    for b0 in range(0, n, batch):
-        b1 = min(n, b0 + batch)
-        flat = mod.zeros((b1 - b0, c, length), dtype=x.dtype)
-        flat[:, :, :total] = x[b0:b1].reshape(b1 - b0, c, total)
-        src = flat.reshape(b1 - b0, groups, per_group, length)
-        acc = mod.empty((b1 - b0, groups, g_out, wide), dtype=x.dtype)
-        for b in range(b1 - b0):
-            for p0 in range(0, wide, chunk):
-                p1 = min(wide, p0 + chunk)
-                width = p1 - p0
-                if width not in buffers:
-                    buffers[width] = mod.empty((groups, per_group, k, width), dtype=x.dtype)
-                buf = buffers[width]
-                for t, off in enumerate(offsets):  # contiguous slices: plain copies
-                    buf[:, :, t, :] = src[b, :, :, off + p0 : off + p1]
-                cols = buf.reshape(groups, per_group * k, width)
-                mod.matmul(wmat, cols, out=acc[b, :, :, p0:p1])
-        y[b0:b1] = acc.reshape(b1 - b0, c_out, out[0], *padded[1:])[keep]
-        del flat, src, acc  # free this chunk before the next one is allocated
+    out = geom.out
+    work = xp.float32 if x.dtype == getattr(xp, "float16", None) else x.dtype
+    y = xp.empty((n, c_out, *out), dtype=x.dtype, device=_device(x))
+    depthwise = per_group == 1 and groups == c
+    itemsize = _itemsize(xp, work)
+    taps = tap_slices(w.shape[2:], geom.stride, geom.dilation, out)
+    span = geom.dilation[0] * (w.shape[2] - 1) + 1
+    k = len(taps)
+    row_out = math.prod(out[1:])
+    row_in = math.prod(i + b + a for i, (b, a) in zip(x.shape[3:], geom.pads[1:], strict=True))
+    # scratch per image and output row: padded input rows, columns (or the accumulator), product
+    # (depthwise: the accumulator and one tap's product)
+    per_row = (
+        c * geom.stride[0] * row_in + (2 * c_out if depthwise else (c * k + c_out)) * row_out
+    ) * itemsize
+    gpu = is_cupy_namespace(xp)
+    budget = _LIMIT.get() if gpu else min(_LIMIT.get(), _CPU_CHUNK)
+    wt = xp.astype(w, work, copy=False)
+    if depthwise:
+        wt = xp.reshape(wt, (c, c_out // c, k))
+    else:
+        wt = xp.reshape(wt, (groups, c_out // groups, per_group * k))
+    for b0, b1, r0, r1 in _chunks(n, out[0], per_row, budget):
+        band = _band(xp, x[b0:b1, ...], geom, span, r0, r1, padding_mode)
+        band = xp.astype(band, work, copy=False)
+        if depthwise:
+            m, block = c_out // c, _LIMIT.get() if gpu else _CPU_BLOCK
+            for c0, c1, part in _depthwise(xp, band, wt, taps, r1 - r0, out, block):
+                y[b0:b1, c0 * m : c1 * m, r0:r1, ...] = xp.astype(part, x.dtype, copy=False)
+        else:
+            part = _lowered(xp, band, wt, taps, r1 - r0, out, groups)
+            y[b0:b1, :, r0:r1, ...] = xp.astype(part, x.dtype, copy=False)
     return y
 
 
-def _im2col(mod, x, w, groups, stride, dilation, out):
-    n, c = x.shape[:2]
-    c_out, per_group = w.shape[:2]
-    kernel = tuple(w.shape[2:])
-    k = math.prod(kernel)
-    g_out = c_out // groups
-    wt = w.reshape(groups, g_out, per_group * k)
-    y = mod.empty((n, groups, g_out, *out), dtype=x.dtype)
-    itemsize = x.dtype.itemsize
-    # rows of output (along the first spatial axis) whose columns fit the scratch limit
-    per_row = c * k * math.prod(out[1:]) * itemsize
-    rows = max(1, min(out[0], _LIMIT[0] // max(1, per_row)))
-    batch = max(1, min(n, _LIMIT[0] // max(1, per_row * out[0])))
-    s0 = x.strides
-    view_strides = (
-        s0[0],
-        s0[1],
-        *(sd * d for sd, d in zip(s0[2:], dilation, strict=True)),
-        *(sd * st for sd, st in zip(s0[2:], stride, strict=True)),
+def _itemsize(xp, dtype):
+    return (
+        xp.finfo(dtype).bits // 8
+        if xp.isdtype(dtype, "real floating")
+        else (
+            2 * xp.finfo(dtype).bits // 8
+            if xp.isdtype(dtype, "complex floating")
+            else xp.iinfo(dtype).bits // 8
+        )
     )
-    for b0 in range(0, n, batch):
-        b1 = min(n, b0 + batch)
-        for r0 in range(0, out[0], rows if batch == 1 else out[0]):
-            r1 = min(out[0], r0 + (rows if batch == 1 else out[0]))
-            start = x[b0:b1, :, r0 * stride[0] :]
-            shape = (b1 - b0, c, *kernel, r1 - r0, *out[1:])
-            view = mod.lib.stride_tricks.as_strided(start, shape=shape, strides=view_strides)
-            cols = view.reshape(b1 - b0, groups, per_group * k, -1)  # the one copy
-            part = mod.matmul(wt, cols)  # (b, G, O/G, positions)
-            y[b0:b1, :, :, r0:r1] = part.reshape(b1 - b0, groups, g_out, r1 - r0, *out[1:])
-            del cols, part  # free this chunk before the next one is allocated
-    return y.reshape(n, c_out, *out)
+
+
+def _chunks(n, rows, per_row, budget):
+    """(b0, b1, r0, r1): whole images while they fit the budget, else bands of rows."""
+    per_image = per_row * rows
+    if per_image <= budget:
+        batch = max(1, budget // max(1, per_image))
+        for b0 in range(0, n, batch):
+            yield b0, min(n, b0 + batch), 0, rows
+        return
+    band = max(1, budget // max(1, per_row))
+    for b0 in range(n):
+        for r0 in range(0, rows, band):
+            yield b0, b0 + 1, r0, min(rows, r0 + band)
+
+
+def _band(xp, x, geom, span, r0, r1, mode):
+    """The padded input rows that output rows ``r0 .. r1 - 1`` read (first spatial axis)."""
+    (before, after), height = geom.pads[0], x.shape[2]
+    first = r0 * geom.stride[0]  # padded coordinates, end exclusive
+    last = (r1 - 1) * geom.stride[0] + span
+    rest = geom.pads[1:]
+    if mode == "zeros" or (first >= before and last <= before + height):
+        lo, hi = max(0, first - before), min(height, last - before)
+        top, bottom = max(0, before - first), max(0, last - before - height)
+        return pad(x[:, :, lo:hi, ...], ((top, bottom), *rest), mode=mode)
+    index = pad_indices(height, before, after, mode)[first:last]
+    rows = xp.take(x, xp.asarray(index, dtype=xp.int64, device=_device(x)), axis=2)
+    return pad(rows, ((0, 0), *rest), mode=mode)
+
+
+def _lowered(xp, band, wt, taps, rows, out, groups):
+    """im2col of one band, then one batched product: (G, O/G, C/G*K) @ (B, G, C/G*K, P)."""
+    b = band.shape[0]
+    windows = [band[(..., *_rows(win, rows))] for win in taps]
+    cols = windows[0] if len(windows) == 1 else xp.stack(windows, axis=2)
+    cols = xp.reshape(cols, (b, groups, wt.shape[2], rows * math.prod(out[1:])))
+    y = wt @ cols  # (B, G, O/G, P)
+    return xp.reshape(y, (b, groups * wt.shape[1], rows, *out[1:]))
+
+
+def _depthwise(xp, band, wt, taps, rows, out, block_bytes):
+    """Per-tap multiply-accumulate over blocks of channels: ``acc += x_tap * w_tap``.
+
+    Yields ``(c0, c1, block)``: the outputs of input channels ``c0 .. c1 - 1``."""
+    b, c = band.shape[:2]
+    m = wt.shape[1]
+    shape = (rows, *out[1:])
+    item = _itemsize(xp, band.dtype)
+    block = max(1, block_bytes // max(1, b * m * math.prod(shape) * item))
+    for c0 in range(0, c, block):
+        c1 = min(c, c0 + block)
+        acc = None
+        for t, win in enumerate(taps):
+            patch = xp.expand_dims(band[(slice(None), slice(c0, c1), *_rows(win, rows))], axis=2)
+            term = patch * xp.reshape(wt[c0:c1, :, t], (1, c1 - c0, m) + (1,) * len(shape))
+            if acc is None:
+                acc = term
+            else:
+                acc += term
+        yield c0, c1, xp.reshape(acc, (b, (c1 - c0) * m, *shape))
+
+
+def _rows(window, rows):
+    """A tap's slices with the first one restricted to ``rows`` outputs (band coordinates)."""
+    first = window[0]
+    step = first.step
+    return (slice(first.start, first.start + step * (rows - 1) + 1, step), *window[1:])

@@ -13,13 +13,23 @@ In both depthwise layouts output channel ``c * m + j`` is filter ``j`` of input 
 
 from __future__ import annotations
 
-from ._backend import namespace
+from ._backend import arrays, as_int
 
 __all__ = ["depthwise_from_tf", "depthwise_to_tf", "hwio_to_oihw", "oihw_to_hwio"]
 
 
 def depthwise_from_tf(kernel):
     """TensorFlow's depthwise kernel ``(kH, kW, C_in, m)`` as ``(C_in * m, 1, kH, kW)``.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (kH, kW, C_in, m)
+        TensorFlow's depthwise kernel.
+
+    Returns
+    -------
+    array, shape (C_in * m, 1, kH, kW)
+        The same kernel in PyTorch's layout.
 
     Examples
     --------
@@ -28,7 +38,7 @@ def depthwise_from_tf(kernel):
     >>> depthwise_from_tf(tf_kernel).shape
     (8, 1, 3, 3)
     """
-    xp = namespace(kernel, names=["kernel"])
+    xp, (kernel,) = arrays(kernel, names=["kernel"])
     if kernel.ndim != 4:
         raise ValueError(
             f"a TensorFlow depthwise kernel is (kH, kW, C_in, multiplier), got shape "
@@ -41,6 +51,18 @@ def depthwise_from_tf(kernel):
 def depthwise_to_tf(weight, in_channels):
     """``(C_in * m, 1, kH, kW)`` as TensorFlow's depthwise kernel ``(kH, kW, C_in, m)``.
 
+    Parameters
+    ----------
+    weight : array_like, shape (C_in * m, 1, kH, kW)
+        A depthwise weight.
+    in_channels : int
+        ``C_in``, positive.
+
+    Returns
+    -------
+    array, shape (kH, kW, C_in, m)
+        The same kernel in TensorFlow's layout.
+
     Examples
     --------
     >>> import numpy as np
@@ -49,7 +71,10 @@ def depthwise_to_tf(weight, in_channels):
     array([[0., 1., 2., 3.],
            [4., 5., 6., 7.]])
     """
-    xp = namespace(weight, names=["weight"])
+    xp, (weight,) = arrays(weight, names=["weight"])
+    in_channels = as_int(in_channels, "in_channels")
+    if in_channels < 1:
+        raise ValueError(f"in_channels={in_channels} must be positive")
     if weight.ndim != 4 or weight.shape[1] != 1 or weight.shape[0] % in_channels:
         raise ValueError(
             f"weight must be (C_in*multiplier, 1, kH, kW) for in_channels={in_channels}, "
@@ -63,13 +88,23 @@ def depthwise_to_tf(weight, in_channels):
 def oihw_to_hwio(weight):
     """A dense 2-D weight ``(C_out, C_in, kH, kW)`` in TensorFlow's ``(kH, kW, C_in, C_out)``.
 
+    Parameters
+    ----------
+    weight : array_like, shape (C_out, C_in, kH, kW)
+        PyTorch's weight.
+
+    Returns
+    -------
+    array, shape (kH, kW, C_in, C_out)
+        TensorFlow's layout.
+
     Examples
     --------
     >>> import numpy as np
     >>> oihw_to_hwio(np.zeros((8, 3, 5, 4))).shape
     (5, 4, 3, 8)
     """
-    xp = namespace(weight, names=["weight"])
+    xp, (weight,) = arrays(weight, names=["weight"])
     if weight.ndim != 4:
         raise ValueError(f"weight must be (C_out, C_in, kH, kW), got {tuple(weight.shape)}")
     return xp.permute_dims(weight, (2, 3, 1, 0))
@@ -78,13 +113,23 @@ def oihw_to_hwio(weight):
 def hwio_to_oihw(kernel):
     """TensorFlow's ``(kH, kW, C_in, C_out)`` as ``(C_out, C_in, kH, kW)``.
 
+    Parameters
+    ----------
+    kernel : array_like, shape (kH, kW, C_in, C_out)
+        TensorFlow's kernel.
+
+    Returns
+    -------
+    array, shape (C_out, C_in, kH, kW)
+        PyTorch's layout.
+
     Examples
     --------
     >>> import numpy as np
     >>> hwio_to_oihw(np.zeros((5, 4, 3, 8))).shape
     (8, 3, 5, 4)
     """
-    xp = namespace(kernel, names=["kernel"])
+    xp, (kernel,) = arrays(kernel, names=["kernel"])
     if kernel.ndim != 4:
         raise ValueError(f"kernel must be (kH, kW, C_in, C_out), got {tuple(kernel.shape)}")
     return xp.permute_dims(kernel, (3, 2, 0, 1))

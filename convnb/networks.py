@@ -20,6 +20,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import arithmetic
+from ._backend import as_int
+
+
+def _check(layer, positive=(), non_negative=()):
+    """Refuse a layer field that no framework accepts, naming the layer and the field."""
+    kind = type(layer).__name__
+    for name in positive + non_negative:
+        value = getattr(layer, name)
+        if value is None:
+            continue
+        as_int(value, f"{kind}.{name}")
+        if value < (1 if name in positive else 0):
+            rule = "positive" if name in positive else "non-negative"
+            raise ValueError(f"{kind}({name}={value!r}) must be {rule}")
+
 
 __all__ = [
     "NETWORKS",
@@ -37,7 +52,18 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Conv:
-    """A convolution layer (PyTorch's ``Conv2d`` arguments; square kernels)."""
+    """A convolution layer (PyTorch's ``Conv2d`` arguments; square kernels).
+
+
+    Parameters
+    ----------
+    out_channels, kernel_size, stride, padding, dilation, groups : int
+        As in PyTorch's ``Conv2d`` (square).
+    bias : bool, default False
+        Whether the layer has a bias.
+    name : str, default ""
+        Shown in the summary.
+    """
 
     out_channels: int
     kernel_size: int
@@ -48,38 +74,91 @@ class Conv:
     bias: bool = False
     name: str = ""
 
+    def __post_init__(self):
+        _check(self, ("out_channels", "kernel_size", "stride", "dilation", "groups"), ("padding",))
+
 
 @dataclass(frozen=True)
 class Pool:
-    """Max or average pooling: changes the size, has no parameters."""
+    """Max or average pooling: changes the size, has no parameters.
+
+
+    Parameters
+    ----------
+    kernel_size, padding : int
+        Square window and padding.
+    stride : int, optional
+        Defaults to ``kernel_size``.
+    name : str, default "pool"
+        Shown in the summary.
+    """
 
     kernel_size: int
     stride: int | None = None
     padding: int = 0
     name: str = "pool"
 
+    def __post_init__(self):
+        _check(self, ("kernel_size", "stride"), ("padding",))
+
 
 @dataclass(frozen=True)
 class Linear:
-    """A fully connected layer on the flattened input."""
+    """A fully connected layer on the flattened input.
+
+
+    Parameters
+    ----------
+    out_features : int
+        Positive.
+    bias : bool, default True
+        Whether the layer has a bias.
+    name : str, default "fc"
+        Shown in the summary.
+    """
 
     out_features: int
     bias: bool = True
     name: str = "fc"
 
+    def __post_init__(self):
+        _check(self, ("out_features",))
+
 
 @dataclass(frozen=True)
 class Shuffle:
-    """ShuffleNet's channel shuffle: no parameters, no arithmetic, no change of shape."""
+    """ShuffleNet's channel shuffle: no parameters, no arithmetic, no change of shape.
+
+
+    Parameters
+    ----------
+    groups : int
+        Positive, dividing the channels.
+    name : str, default "shuffle"
+        Shown in the summary.
+    """
 
     groups: int
     name: str = "shuffle"
+
+    def __post_init__(self):
+        _check(self, ("groups",))
 
 
 @dataclass(frozen=True)
 class Parallel:
     """Branches on the same input, merged by ``"add"`` (shapes must agree) or ``"concat"``
-    (channels stacked). An empty branch is the identity (a residual shortcut)."""
+    (channels stacked). An empty branch is the identity (a residual shortcut).
+
+    Parameters
+    ----------
+    branches : tuple of sequences of layers
+        The branches.
+    merge : {"add", "concat"}, default "add"
+        How their outputs combine.
+    name : str, default "block"
+        Shown in the summary.
+    """
 
     branches: tuple
     merge: str = "add"
@@ -88,7 +167,24 @@ class Parallel:
 
 @dataclass
 class Row:
-    """One line of :func:`summarize`: a layer and what it costs."""
+    """One line of :func:`summarize`: a layer and what it costs.
+
+
+    Parameters
+    ----------
+    name : str
+        The layer's name.
+    shape : tuple of int
+        Output ``(C, H, W)``, or ``(features,)``.
+    params, macs : int
+        Parameters and multiply-accumulates.
+    rf_size, rf_jump : int
+        Receptive field size and jump.
+    rf_start : float
+        Centre of output 0's field.
+    children : list of Row
+        The rows of a :class:`Parallel`'s branches.
+    """
 
     name: str
     shape: tuple  # output (C, H, W), or (features,) after a Linear
@@ -143,7 +239,7 @@ def _walk(layers, shape, rf):
             rows.append(Row(layer.name or "conv", shape, params, macs, *rf))
         elif isinstance(layer, Pool):
             c, h, w = shape
-            stride = layer.stride or layer.kernel_size
+            stride = layer.kernel_size if layer.stride is None else layer.stride
             h = arithmetic.conv_output_size(h, layer.kernel_size, stride, layer.padding)
             w = arithmetic.conv_output_size(w, layer.kernel_size, stride, layer.padding)
             shape = (c, h, w)
@@ -221,11 +317,26 @@ def summarize(layers, input_shape) -> list[Row]:
     >>> [(r.shape, r.params, r.rf_size) for r in rows]
     [((32, 112, 112), 864, 3), ((32, 112, 112), 288, 7), ((64, 112, 112), 2048, 7)]
     """
-    return _walk(list(layers), tuple(input_shape), (1, 1, 0.0))
+    shape = tuple(input_shape)
+    if len(shape) != 3 or any(as_int(n, "input_shape") < 1 for n in shape):
+        raise ValueError(f"input_shape={shape} must be (C, H, W), three positive ints")
+    return _walk(list(layers), shape, (1, 1, 0.0))
 
 
 def total(rows) -> tuple[int, int]:
-    """Total parameters and MACs of :func:`summarize`'s rows."""
+    """Total parameters and MACs of :func:`summarize`'s rows.
+
+
+    Parameters
+    ----------
+    rows : sequence of Row
+        As :func:`summarize` returns them.
+
+    Returns
+    -------
+    (int, int)
+        Parameters and MACs.
+    """
     return sum(r.params for r in rows), sum(r.macs for r in rows)
 
 
@@ -365,7 +476,7 @@ def _paths(layers):
         elif isinstance(layer, Pool):
             step = {
                 "kernel_size": layer.kernel_size,
-                "stride": layer.stride or layer.kernel_size,
+                "stride": layer.kernel_size if layer.stride is None else layer.stride,
                 "padding": layer.padding,
             }
             chains = [[*c, step] for c in chains]
@@ -386,6 +497,13 @@ def receptive_field_support(layers, input_size: int):
     spatial layer is sent back to a 1-D input of ``input_size`` samples with
     :func:`convnb.receptive_field_by_gradient`; the union of where it lands is what that
     output depends on. Pooling counts as its window (average pooling's gradient).
+
+    Parameters
+    ----------
+    layers : sequence
+        Layers as for :func:`summarize`.
+    input_size : int
+        Length of the 1-D input it measures on.
 
     Returns
     -------

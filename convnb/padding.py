@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from array_api_compat import device as _device
 
-from ._backend import namespace
+from ._backend import arrays, as_int
 
 __all__ = ["PADDING_MODES", "pad", "pad_adjoint", "pad_indices"]
 
@@ -68,6 +68,10 @@ def pad_indices(n: int, before: int, after: int, mode: str = "zeros") -> list[in
     [-1, 0, 1, 2, -1]
     """
     check_mode(mode)
+    n, before, after = as_int(n, "n"), as_int(before, "before"), as_int(after, "after")
+    for name, value in (("n", n), ("before", before), ("after", after)):
+        if value < 0:
+            raise ValueError(f"{name}={value} must be non-negative")
     if mode == "reflect" and max(before, after) >= n:
         raise ValueError(
             f"reflect padding of ({before}, {after}) needs an input longer than the padding, "
@@ -115,7 +119,7 @@ def pad(x, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
     >>> pad(np.arange(4.0), [(1, 1)])
     array([0., 0., 1., 2., 3., 0.])
     """
-    xp = namespace(x, names=["x"])
+    xp, (x,) = arrays(x, names=["x"])
     check_mode(mode)
     pad_width = [tuple(p) for p in pad_width]
     if len(pad_width) > x.ndim:
@@ -170,7 +174,7 @@ def pad_adjoint(g, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
     >>> pad_adjoint(np.arange(6.0), [(1, 2)], mode="replicate")  # 0+1, 2, 3+4+5
     array([ 1.,  2., 12.])
     """
-    xp = namespace(g, names=["g"])
+    xp, (g,) = arrays(g, names=["g"])
     check_mode(mode)
     pad_width = [tuple(p) for p in pad_width]
     first = g.ndim - len(pad_width)
@@ -183,9 +187,44 @@ def pad_adjoint(g, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
             index[axis] = slice(before, before + n)
             g = g[tuple(index)]
             continue
-        rows = pad_indices(n, before, after, mode)
-        fold = [[1.0 if src == col else 0.0 for col in range(n)] for src in rows]
-        fold = xp.asarray(fold, dtype=g.dtype, device=_device(g))  # (padded, n)
-        moved = xp.moveaxis(g, axis, -1)
-        g = xp.moveaxis(moved @ fold, -1, axis)
+        inner = [slice(None)] * g.ndim
+        inner[axis] = slice(before, before + n)
+        acc = xp.asarray(g[tuple(inner)], copy=True)
+        index = pad_indices(n, before, after, mode)
+        border = [*range(before), *range(before + n, before + n + after)]
+        for start, first, step, length in _runs(border, index):
+            # the padded samples start .. start+length-1 copy first, first+step, ...
+            src = [slice(None)] * g.ndim
+            src[axis] = slice(start, start + length)
+            part = g[tuple(src)]
+            dst = [slice(None)] * g.ndim
+            if step == 0:
+                part = xp.sum(part, axis=axis, keepdims=True)
+                dst[axis] = slice(first, first + 1)
+            elif step == 1:
+                dst[axis] = slice(first, first + length)
+            else:
+                part = xp.flip(part, axis=axis)
+                dst[axis] = slice(first - length + 1, first + 1)
+            acc[tuple(dst)] = acc[tuple(dst)] + part
+        g = acc
     return g
+
+
+def _runs(positions, index):
+    """Group padded positions into runs whose sources step by +1, -1 or 0 (O(len) work)."""
+    runs = []
+    for p in positions:
+        src = index[p]
+        if runs:
+            start, first, step, length = runs[-1]
+            if p == start + length:
+                expected = first + step * length
+                if length == 1 and src - first in (-1, 0, 1):
+                    runs[-1] = (start, first, src - first, 2)
+                    continue
+                if length > 1 and src == expected:
+                    runs[-1] = (start, first, step, length + 1)
+                    continue
+        runs.append((p, src, 1, 1))
+    return runs

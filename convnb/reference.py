@@ -26,6 +26,16 @@ def convolve1d(signal, kernel):
 
     ``out[n] = sum_k signal[k] * kernel[n - k]`` for ``n = 0 .. N + M - 2``.
 
+    Parameters
+    ----------
+    signal, kernel : sequence of float
+        1-D inputs.
+
+    Returns
+    -------
+    numpy.ndarray
+        The full convolution, ``len(signal) + len(kernel) - 1`` long.
+
     Examples
     --------
     >>> convolve1d([1, 2, 3], [0, 1, 0.5])
@@ -46,6 +56,16 @@ def correlate1d(signal, kernel):
 
     ``out[n] = sum_k signal[k] * kernel[k - n + M - 1]`` for ``n = 0 .. N + M - 2``: the
     kernel starts with its last sample over the first signal sample and slides right.
+
+    Parameters
+    ----------
+    signal, kernel : sequence of float
+        1-D inputs.
+
+    Returns
+    -------
+    numpy.ndarray
+        The full cross-correlation, ``len(signal) + len(kernel) - 1`` long.
 
     Examples
     --------
@@ -82,6 +102,16 @@ def conv(
 
     where ``window`` is the block of the padded input, restricted to the input channels of
     the group of ``o``, that starts at ``p * stride`` and takes every ``dilation``-th sample.
+
+    Parameters
+    ----------
+    x, weight, bias, stride, padding, dilation, groups, padding_mode
+        As in :func:`convnb.conv`.
+
+    Returns
+    -------
+    numpy.ndarray
+        As :func:`convnb.conv` returns it.
 
     Examples
     --------
@@ -142,6 +172,16 @@ def conv_transpose(
 
     and ``padding`` samples are then trimmed from both ends (``output_padding`` more kept at
     the end).
+
+    Parameters
+    ----------
+    x, weight, bias, stride, padding, output_padding, groups, dilation
+        As in :func:`convnb.conv_transpose`.
+
+    Returns
+    -------
+    numpy.ndarray
+        As :func:`convnb.conv_transpose` returns it.
 
     Examples
     --------

@@ -10,9 +10,11 @@ standard remedies for the checkerboard artifacts of transposed convolutions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from array_api_compat import device as _device
 
-from ._backend import as_int, namespace, positive_ints
+from ._backend import arrays, as_int, positive_ints
 
 __all__ = ["dilate_kernel", "insert_zeros", "pixel_shuffle", "pixel_unshuffle", "upsample_nearest"]
 
@@ -39,8 +41,16 @@ def insert_zeros(x, factor, *, axes=None):
     >>> insert_zeros(np.array([[[1.0, 2.0, 3.0]]]), 2)
     array([[[1., 0., 2., 0., 3.]]])
     """
-    xp = namespace(x, names=["x"])
-    axes = tuple(range(2, x.ndim)) if axes is None else tuple(axes)
+    xp, (x,) = arrays(x, names=["x"])
+    if axes is None:
+        axes = tuple(range(2, x.ndim))
+    else:
+        axes = tuple(as_int(a, "axes") for a in (axes if isinstance(axes, Sequence) else (axes,)))
+        if any(not -x.ndim <= a < x.ndim for a in axes) or len(
+            set(a % x.ndim for a in axes)
+        ) < len(axes):
+            raise ValueError(f"axes={axes} must be distinct axes of x, which has rank {x.ndim}")
+        axes = tuple(a % x.ndim for a in axes)
     factors = positive_ints(factor, len(axes), "factor")
     shape = list(x.shape)
     for axis, f in zip(axes, factors, strict=True):
@@ -59,6 +69,18 @@ def dilate_kernel(weight, dilation):
     A convolution with ``weight`` and ``dilation=d`` equals a convolution with
     ``dilate_kernel(weight, d)`` and ``dilation=1``; its span is ``d*(k-1) + 1``.
 
+    Parameters
+    ----------
+    weight : array_like, shape (C_out, C_in, *kernel)
+        Kernels.
+    dilation : int or tuple of int
+        Spacing between taps.
+
+    Returns
+    -------
+    array, shape (C_out, C_in, *(d*(k-1) + 1))
+        The dense kernel.
+
     Examples
     --------
     >>> import numpy as np
@@ -71,13 +93,25 @@ def dilate_kernel(weight, dilation):
 def upsample_nearest(x, factor):
     """Repeat every sample ``factor`` times along each spatial axis (nearest neighbour).
 
+    Parameters
+    ----------
+    x : array_like, shape (N, C, *spatial)
+        Input.
+    factor : int or tuple of int
+        Repeats per spatial axis.
+
+    Returns
+    -------
+    array, shape (N, C, *(spatial * factor))
+        The upsampled input.
+
     Examples
     --------
     >>> import numpy as np
     >>> upsample_nearest(np.array([[[1.0, 2.0]]]), 3)
     array([[[1., 1., 1., 2., 2., 2.]]])
     """
-    xp = namespace(x, names=["x"])
+    xp, (x,) = arrays(x, names=["x"])
     factors = positive_ints(factor, x.ndim - 2, "factor")
     for axis, f in enumerate(factors, start=2):
         x = xp.repeat(x, f, axis=axis)
@@ -93,6 +127,18 @@ def pixel_shuffle(x, factor):
     ``c*r^2 + i*r + j`` becomes the sub-pixel ``(i, j)`` of channel ``c``, as in PyTorch's
     ``pixel_shuffle``.
 
+    Parameters
+    ----------
+    x : array_like, shape (N, C*r^2, H, W)
+        Input.
+    factor : int
+        The upscaling factor ``r``.
+
+    Returns
+    -------
+    array, shape (N, C, H*r, W*r)
+        The rearranged input.
+
     Examples
     --------
     >>> import numpy as np
@@ -100,7 +146,7 @@ def pixel_shuffle(x, factor):
     array([[0., 1.],
            [2., 3.]])
     """
-    xp = namespace(x, names=["x"])
+    xp, (x,) = arrays(x, names=["x"])
     r = as_int(factor, "factor")
     if x.ndim != 4 or r < 1 or x.shape[1] % (r * r):
         raise ValueError(
@@ -116,6 +162,18 @@ def pixel_shuffle(x, factor):
 def pixel_unshuffle(x, factor):
     """The inverse of :func:`pixel_shuffle`: ``(N, C, H*r, W*r)`` to ``(N, C*r^2, H, W)``.
 
+    Parameters
+    ----------
+    x : array_like, shape (N, C, H*r, W*r)
+        Input.
+    factor : int
+        The factor ``r``.
+
+    Returns
+    -------
+    array, shape (N, C*r^2, H, W)
+        The rearranged input.
+
     Examples
     --------
     >>> import numpy as np
@@ -123,7 +181,7 @@ def pixel_unshuffle(x, factor):
     >>> bool((pixel_shuffle(pixel_unshuffle(x, 2), 2) == x).all())
     True
     """
-    xp = namespace(x, names=["x"])
+    xp, (x,) = arrays(x, names=["x"])
     r = as_int(factor, "factor")
     if x.ndim != 4 or r < 1 or x.shape[2] % r or x.shape[3] % r:
         raise ValueError(

@@ -13,14 +13,26 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from . import arithmetic
-from ._backend import check_dtype, namespace, positive_ints
-from .conv import conv
+from ._backend import FLOATING, arrays, check_dtype, check_groups
+from ._typing import Array, ArrayLike
+from .convolution import check, compute
 
 __all__ = ["Separation", "separate", "spatially_separable_conv2d"]
 
 
 class Separation(NamedTuple):
-    """A 2-D kernel split into a column and a row (see :func:`separate`)."""
+    """A 2-D kernel split into a column and a row (see :func:`separate`).
+
+
+    Parameters
+    ----------
+    column, row : array
+        Shapes ``(kH,)`` and ``(kW,)``.
+    rank : int
+        Matrix rank of the kernel; 1 means the split is exact.
+    error : float
+        Relative Frobenius error of ``outer(column, row)``.
+    """
 
     column: Any  #: shape (kH,)
     row: Any  #: shape (kW,)
@@ -28,13 +40,13 @@ class Separation(NamedTuple):
     error: float  #: relative error ||K - outer(column, row)|| / ||K|| (Frobenius)
 
 
-def separate(kernel, *, rtol=1e-10) -> Separation:
+def separate(kernel: ArrayLike, *, rtol: float = 1e-10) -> Separation:
     """Split a 2-D kernel into the column and row whose outer product is closest to it.
 
     Parameters
     ----------
-    kernel : array, shape (kH, kW)
-        Real floating-point kernel.
+    kernel : array_like, shape (kH, kW)
+        Real floating-point kernel, finite.
     rtol : float, default 1e-10
         Singular values below ``rtol`` times the largest one count as zero for the rank.
 
@@ -55,10 +67,12 @@ def separate(kernel, *, rtol=1e-10) -> Separation:
     >>> np.allclose(np.outer(s.column, s.row), sobel)
     True
     """
-    xp = namespace(kernel, names=["kernel"])
+    xp, (kernel,) = arrays(kernel, names=["kernel"])
     check_dtype(xp, kernel, "kernel", ("real floating",))
     if kernel.ndim != 2:
         raise ValueError(f"kernel must be 2-D (kH, kW), got shape {tuple(kernel.shape)}")
+    if not bool(xp.all(xp.isfinite(kernel))):
+        raise ValueError(f"kernel must be finite, got {kernel!r}")
     u, s, vt = xp.linalg.svd(kernel, full_matrices=False)
     top = float(s[0])
     if top == 0.0:
@@ -76,20 +90,34 @@ def separate(kernel, *, rtol=1e-10) -> Separation:
 
 
 def spatially_separable_conv2d(
-    x, column, row, bias=None, *, stride=1, padding=0, dilation=1, groups=1
-):
+    x: ArrayLike,
+    column: ArrayLike,
+    row: ArrayLike,
+    bias: ArrayLike | None = None,
+    *,
+    stride: int | tuple[int, int] = 1,
+    padding: int | str | tuple = 0,
+    dilation: int | tuple[int, int] = 1,
+    groups: int = 1,
+) -> Array:
     """A k_H x k_W convolution computed as a k_H x 1 pass followed by a 1 x k_W pass.
 
     Parameters
     ----------
-    x : array, shape (N, C_in, H, W)
-    column : array, shape (C_mid, C_in // groups, kH, 1)
+    x : array_like, shape (N, C_in, H, W)
+        Input.
+    column : array_like, shape (C_mid, C_in // groups, kH, 1)
         The vertical kernels.
-    row : array, shape (C_out, C_mid // groups, 1, kW)
+    row : array_like, shape (C_out, C_mid // groups, 1, kW)
         The horizontal kernels.
-    bias : array, shape (C_out,), optional
-    stride, padding, dilation : as in :func:`convnb.conv`
-        For the k_H x k_W layer the two passes stand for; ``padding`` may be ``"same"``.
+    bias : array_like, shape (C_out,), optional
+        Added after the second pass.
+    stride : int or (int, int), default 1
+        Of the k_H x k_W layer the two passes stand for.
+    padding : int, tuple, "valid" or "same", default 0
+        Of the k_H x k_W layer; ``"same"`` is resolved for the whole kernel.
+    dilation : int or (int, int), default 1
+        Of the k_H x k_W layer.
     groups : int, default 1
         Applied to both passes (``groups = C_in = C_mid = C_out`` filters every channel
         separately, as image processing does).
@@ -112,7 +140,11 @@ def spatially_separable_conv2d(
            [8., 8., 8.],
            [8., 8., 8.]])
     """
-    namespace(x, column, row, bias, names=["x", "column", "row", "bias"])
+    names = ["x", "column", "row", "bias"]
+    xp, (x, column, row, bias) = arrays(x, column, row, bias, names=names)
+    for name, a in zip(names, (x, column, row, bias), strict=True):
+        if a is not None:
+            check_dtype(xp, a, name, FLOATING)
     if x.ndim != 4 or column.ndim != 4 or row.ndim != 4:
         raise ValueError(
             f"x, column and row must all have rank 4, got shapes {tuple(x.shape)}, "
@@ -123,24 +155,24 @@ def spatially_separable_conv2d(
             f"column must be (C_mid, C_in/groups, kH, 1) and row (C_out, C_mid/groups, 1, kW), "
             f"got {tuple(column.shape)} and {tuple(row.shape)}"
         )
+    _, _, g = check_groups(column.shape[0], row.shape[0], groups)
+    if row.shape[1] * g != column.shape[0]:
+        raise ValueError(
+            f"row has {row.shape[1]} input channels per group, so groups={g} needs "
+            f"{row.shape[1] * g} channels from column, but column has {column.shape[0]}"
+        )
     kernel = (column.shape[2], row.shape[3])
-    stride = positive_ints(stride, 2, "stride")
-    dilation = positive_ints(dilation, 2, "dilation")
-    pads = arithmetic.resolve_padding(padding, tuple(x.shape[2:]), kernel, stride, dilation)
-    middle = conv(
+    stride, dilation, pads, _ = arithmetic.geometry(x.shape[2:], kernel, stride, padding, dilation)
+    x, _, g, first = check(
         x,
         column,
-        stride=(stride[0], 1),
-        padding=(pads[0], 0),
-        dilation=(dilation[0], 1),
-        groups=groups,
+        None,
+        (stride[0], 1),
+        (pads[0], 0),
+        (dilation[0], 1),
+        groups,
+        names=("x", "column", "bias"),
     )
-    return conv(
-        middle,
-        row,
-        bias,
-        stride=(1, stride[1]),
-        padding=(0, pads[1]),
-        dilation=(1, dilation[1]),
-        groups=groups,
-    )
+    middle = compute(xp, x, column, None, g, first)
+    _, _, _, second = check(middle, row, bias, (1, stride[1]), (0, pads[1]), (1, dilation[1]), g)
+    return compute(xp, middle, row, bias, g, second)

@@ -1,8 +1,10 @@
 """Convolution and cross-correlation of plain signals, as in signal processing.
 
-``in1`` and ``in2`` are arrays of the same rank (1-D signals, 2-D images, or 3-D volumes),
-with no batch or channel axes. The semantics, including the three output modes, are those
-of :func:`scipy.signal.convolve` and :func:`scipy.signal.correlate`:
+``in1`` and ``in2`` are arrays (or array-likes: numbers, nested lists) of the same rank,
+any rank from 0 up, with no batch or channel axes. Integer inputs give exact integer
+results and bool inputs a bool result (whether any pair of ``True`` meets), as in SciPy.
+The semantics, including the three output modes, are those of
+:func:`scipy.signal.convolve` and :func:`scipy.signal.correlate`:
 
 * ``convolve``: ``z[n] = sum_k in1[k] * in2[n - k]`` (the kernel is flipped);
 * ``correlate``: ``z[n] = sum_k in1[k + n] * conj(in2[k])`` (no flip), aligned so that
@@ -14,23 +16,25 @@ of :func:`scipy.signal.convolve` and :func:`scipy.signal.correlate`:
 
 from __future__ import annotations
 
-from ._backend import check_dtype, namespace, result_dtype
-from .conv import correlate_nd
+from . import arithmetic
+from ._backend import arrays, check_dtype, result_dtype
+from ._typing import Array, ArrayLike
+from .convolution import compute
 
 __all__ = ["convolve", "correlate", "taps"]
 
 MODES = ("full", "same", "valid")
-_NUMERIC = ("integral", "real floating", "complex floating")
+_NUMERIC = ("bool", "integral", "real floating", "complex floating")
 
 
-def convolve(in1, in2, mode: str = "full"):
-    """Convolve two N-dimensional arrays (N = 1, 2 or 3): flip, shift, multiply, sum.
+def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full") -> Array:
+    """Convolve two N-dimensional arrays: flip, shift, multiply, sum.
 
     Parameters
     ----------
-    in1 : array
+    in1 : array_like
         First input.
-    in2 : array
+    in2 : array_like
         Second input, of the same rank. Convolution is commutative, so which one is
         "the kernel" does not matter for ``"full"``.
     mode : {"full", "same", "valid"}, default "full"
@@ -44,7 +48,7 @@ def convolve(in1, in2, mode: str = "full"):
     Raises
     ------
     ValueError
-        For different ranks, a rank outside 1-3, an empty input, an unknown mode, or
+        For different ranks, an empty input, an unknown mode, or
         ``"valid"`` when neither input is at least as large as the other in every dimension.
 
     Examples
@@ -52,11 +56,15 @@ def convolve(in1, in2, mode: str = "full"):
     >>> import numpy as np
     >>> convolve(np.array([1, 2, 3]), np.array([0, 1, 0.5]))
     array([0. , 1. , 2.5, 4. , 1.5])
-    >>> convolve(np.array([1, 2, 3]), np.array([0, 1, 0.5]), mode="same")
+    >>> convolve([1, 2, 3], [0, 1, 0.5], mode="same")
     array([1. , 2.5, 4. ])
     """
-    xp = namespace(in1, in2, names=["in1", "in2"])
+    xp, (in1, in2) = arrays(in1, in2, names=["in1", "in2"])
     _check(xp, in1, in2, mode)
+    return _convolve(xp, in1, in2, mode)
+
+
+def _convolve(xp, in1, in2, mode):
     if mode == "valid" and not _fits(in2.shape, in1.shape):
         if not _fits(in1.shape, in2.shape):
             raise ValueError(
@@ -64,20 +72,25 @@ def convolve(in1, in2, mode: str = "full"):
                 f"dimension, got shapes {tuple(in1.shape)} and {tuple(in2.shape)}"
             )
         in1, in2 = in2, in1  # convolution commutes: keep the larger one as the signal
-    return _convolve(xp, in1, in2, mode)
+    dtype = result_dtype(xp, in1=in1, in2=in2)
+    if xp.isdtype(dtype, "bool"):  # SciPy: True where any pair of True meets
+        work = xp.int64
+        z = _full(xp, xp.astype(in1, work), xp.astype(in2, work), mode)
+        return z != 0
+    return _full(xp, in1, in2, mode)
 
 
-def correlate(in1, in2, mode: str = "full"):
-    """Cross-correlate two N-dimensional arrays (N = 1, 2 or 3): shift, multiply, sum.
+def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full") -> Array:
+    """Cross-correlate two N-dimensional arrays: shift, multiply, sum.
 
     This is what deep-learning frameworks call "convolution": the kernel is not flipped.
     Complex kernels are conjugated, as in :func:`scipy.signal.correlate`.
 
     Parameters
     ----------
-    in1 : array
+    in1 : array_like
         First input.
-    in2 : array
+    in2 : array_like
         Second input, of the same rank.
     mode : {"full", "same", "valid"}, default "full"
         Output size: see the module docstring.
@@ -100,10 +113,10 @@ def correlate(in1, in2, mode: str = "full"):
     >>> correlate(np.array([1, 2, 3]), np.array([0, 1, 0.5]), mode="valid")
     array([3.5])
     """
-    xp = namespace(in1, in2, names=["in1", "in2"])
+    xp, (in1, in2) = arrays(in1, in2, names=["in1", "in2"])
     _check(xp, in1, in2, mode)
     kernel = xp.conj(in2) if xp.isdtype(in2.dtype, "complex floating") else in2
-    return convolve(in1, xp.flip(kernel), mode)
+    return _convolve(xp, in1, xp.flip(kernel) if kernel.ndim else kernel, mode)
 
 
 def taps(n1: int, n2: int, shift: int, *, flip: bool = False) -> list[tuple[int, int]]:
@@ -157,8 +170,6 @@ def _check(xp, in1, in2, mode):
             f"in1 and in2 must have the same rank, got shapes {tuple(in1.shape)} "
             f"and {tuple(in2.shape)}"
         )
-    if in1.ndim not in (1, 2, 3):
-        raise ValueError(f"inputs must have rank 1, 2 or 3, got shape {tuple(in1.shape)}")
     if 0 in in1.shape or 0 in in2.shape:
         raise ValueError(
             f"inputs must not be empty, got shapes {tuple(in1.shape)} and {tuple(in2.shape)}"
@@ -172,26 +183,16 @@ def _fits(small, large):
     return all(s <= g for s, g in zip(small, large, strict=True))
 
 
-def _convolve(xp, signal, kernel, mode):
+def _full(xp, signal, kernel, mode):
     """Convolution as a cross-correlation with the flipped kernel, then cropped."""
-    m = kernel.shape
-    if mode == "valid":
-        pads = [(0, 0)] * len(m)
-    else:
-        pads = [(k - 1, k - 1) for k in m]
-    flipped = xp.flip(kernel)
-    z = correlate_nd(
-        xp,
-        xp.reshape(signal, (1, 1, *signal.shape)),
-        xp.reshape(flipped, (1, 1, *m)),
-        None,
-        1,
-        pads,
-        1,
-        1,
-        "zeros",
-        name="convolve",
-    )[0, 0, ...]
+    if signal.ndim == 0:
+        return xp.reshape(_full(xp, xp.reshape(signal, (1,)), xp.reshape(kernel, (1,)), mode), ())
+    m = tuple(kernel.shape)
+    pads = [(0, 0) if mode == "valid" else (k - 1, k - 1) for k in m]
+    geom = arithmetic.geometry(signal.shape, m, 1, pads, 1)
+    x = xp.reshape(signal, (1, 1, *signal.shape))
+    w = xp.reshape(xp.flip(kernel), (1, 1, *m))
+    z = compute(xp, x, w, None, 1, geom)[0, 0, ...]
     if mode == "same":
         # centre of the full result, as scipy.signal._centered does
         starts = [(f - n) // 2 for f, n in zip(z.shape, signal.shape, strict=True)]

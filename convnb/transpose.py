@@ -24,40 +24,45 @@ from array_api_compat import device as _device
 
 from . import arithmetic
 from ._backend import (
+    FLOATING,
+    arrays,
     as_int,
     as_tuple,
     check_dtype,
     check_groups,
-    namespace,
+    fixed_rank,
     positive_ints,
     result_dtype,
 )
+from ._typing import Array, ArrayLike
 from .windows import tap_slices
 
 __all__ = ["conv_transpose", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
 
-_FLOATING = ("real floating", "complex floating")
-
 
 def conv_transpose(
-    x,
-    weight,
-    bias=None,
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
     *,
-    stride=1,
-    padding=0,
-    output_padding=0,
-    groups=1,
-    dilation=1,
-):
+    stride: int | tuple[int, ...] = 1,
+    padding: int | tuple[int, ...] = 0,
+    output_padding: int | tuple[int, ...] = 0,
+    groups: int = 1,
+    dilation: int | tuple[int, ...] = 1,
+) -> Array:
     """Transposed convolution with PyTorch's semantics (``conv_transpose{1,2,3}d``).
 
     Parameters
     ----------
-    x : array, shape (N, C_in, *spatial) or (C_in, *spatial)
-    weight : array, shape (C_in, C_out // groups, *kernel)
-    bias : array, shape (C_out,), optional
+    x : array_like, shape (N, C_in, *spatial) or (C_in, *spatial)
+        Input (array-likes as in :func:`convnb.conv`).
+    weight : array_like, shape (C_in, C_out // groups, *kernel)
+        Kernels, input channels first.
+    bias : array_like, shape (C_out,), optional
+        Added to every output position of each output channel.
     stride, dilation : int or tuple of int, default 1
+        Of the convolution this is the transpose of.
     padding : int or tuple of int, default 0
         Samples trimmed from both ends of each output dimension (``d*(k-1) - padding`` is
         the zero padding of the equivalent direct convolution).
@@ -66,6 +71,7 @@ def conv_transpose(
         or the dilation. It picks which of the input sizes that a strided convolution maps
         to the same size the transposed convolution returns to.
     groups : int, default 1
+        As in :func:`convnb.conv`.
 
     Returns
     -------
@@ -80,10 +86,10 @@ def conv_transpose(
     >>> conv_transpose(x, w, stride=2)                # 1*w at 0, 2*w at 2, overlapping once
     array([[[  1.,  10., 102.,  20., 200.]]])
     """
-    xp = namespace(x, weight, bias, names=["x", "weight", "bias"])
+    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"])
     for name, a in (("x", x), ("weight", weight), ("bias", bias)):
         if a is not None:
-            check_dtype(xp, a, name, _FLOATING)
+            check_dtype(xp, a, name, FLOATING)
     nd = weight.ndim - 2
     if nd not in (1, 2, 3):
         raise ValueError(
@@ -98,6 +104,7 @@ def conv_transpose(
     unbatched = x.ndim == nd + 1
     if unbatched:
         x = xp.expand_dims(x, axis=0)
+    groups = check_channels(x.shape[1], weight, bias, groups, "x")
     stride = positive_ints(stride, nd, "stride")
     dilation = positive_ints(dilation, nd, "dilation")
     pads = tuple(as_int(p, "padding") for p in as_tuple(padding, nd, "padding"))
@@ -113,19 +120,26 @@ def conv_transpose(
     return y[0, ...] if unbatched else y
 
 
-def scatter(xp, x, weight, bias, stride, dilation, groups, start, size):
-    """Scatter-add every input sample times the kernel, then keep ``size`` samples per
-    dimension from ``start`` on. Shared by :func:`conv_transpose` and the gradient of
-    :func:`convnb.conv` with respect to its input (which may need asymmetric trimming)."""
-    n_batch, c_in = x.shape[:2]
+def check_channels(c_in, weight, bias, groups, x_name, w_name="weight"):
+    """Check the channels of a transposed convolution; ``groups`` as an int."""
     if weight.shape[0] != c_in:
         raise ValueError(
-            f"weight has {weight.shape[0]} input channels (its first axis), x has {c_in}"
+            f"{w_name} has {weight.shape[0]} input channels (its first axis), {x_name} has {c_in}"
         )
     c_out = weight.shape[1] * as_int(groups, "groups")
     _, _, groups = check_groups(c_in, c_out, groups)
     if bias is not None and tuple(bias.shape) != (c_out,):
         raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
+    return groups
+
+
+def scatter(xp, x, weight, bias, stride, dilation, groups, start, size):
+    """Scatter-add every input sample times the kernel, then keep ``size`` samples per
+    dimension from ``start`` on. Shared by :func:`conv_transpose` and the gradient of
+    :func:`convnb.conv` with respect to its input (which may need asymmetric trimming).
+    The arguments are checked by the caller."""
+    n_batch, c_in = x.shape[:2]
+    c_out = weight.shape[1] * groups
     dtype = result_dtype(xp, x=x, weight=weight, bias=bias)
     nd = weight.ndim - 2
     kernel, spatial = tuple(weight.shape[2:]), tuple(x.shape[2:])
@@ -150,33 +164,17 @@ def scatter(xp, x, weight, bias, stride, dilation, groups, start, size):
     return y
 
 
-def _fixed_rank(nd):
-    def conv_transpose_nd(
-        x, weight, bias=None, *, stride=1, padding=0, output_padding=0, groups=1, dilation=1
-    ):
-        if weight.ndim != nd + 2:
-            raise ValueError(
-                f"conv_transpose{nd}d expects weight of rank {nd + 2} (C_in, C_out/groups, "
-                f"*kernel), got shape {tuple(weight.shape)}"
-            )
-        return conv_transpose(
-            x,
-            weight,
-            bias,
-            stride=stride,
-            padding=padding,
-            output_padding=output_padding,
-            groups=groups,
-            dilation=dilation,
-        )
-
-    conv_transpose_nd.__name__ = conv_transpose_nd.__qualname__ = f"conv_transpose{nd}d"
-    conv_transpose_nd.__doc__ = (
-        f"{nd}-D transposed convolution: :func:`conv_transpose` with a check of the rank.\n"
+conv_transpose1d, conv_transpose2d, conv_transpose3d = (
+    fixed_rank(
+        conv_transpose,
+        f"conv_transpose{nd}d",
+        nd,
+        "weight",
+        f"(C_in, C_out/groups{', k' * nd})",
+        f">>> conv_transpose{nd}d(np.ones((1, 2{', 3' * nd})), "
+        f"np.ones((2, 4{', 2' * nd}))).shape\n"
+        f"    (1, 4{', 4' * nd})",
+        globals(),
     )
-    return conv_transpose_nd
-
-
-conv_transpose1d = _fixed_rank(1)
-conv_transpose2d = _fixed_rank(2)
-conv_transpose3d = _fixed_rank(3)
+    for nd in (1, 2, 3)
+)

@@ -65,6 +65,18 @@ def tap_slices(kernel_size, stride, dilation, output_size) -> list[tuple[slice, 
     output position ``p`` is the sample that tap ``t`` multiplies there. This is the inner
     loop of :func:`convnb.conv`.
 
+    Parameters
+    ----------
+    kernel_size, output_size : tuple of int
+        Per spatial dimension.
+    stride, dilation : int or tuple of int
+        As in :func:`convnb.conv`.
+
+    Returns
+    -------
+    list of tuple of slice
+        One tuple of slices per tap, in the order of :func:`tap_offsets`.
+
     Examples
     --------
     >>> tap_slices((2,), stride=(2,), dilation=(3,), output_size=(4,))

@@ -301,7 +301,7 @@ def test_shape_errors(xp):
     with pytest.raises(
         ValueError,
         match=re.escape(
-            "conv with a 2-D kernel expects x of rank 4 (N, C_in, *spatial) or 3 "
+            "with a 2-D kernel, x must have rank 4 (N, C_in, *spatial) or 3 "
             "(C_in, *spatial), got shape (2, 4, 7, 7, 1)"
         ),
     ):
@@ -355,8 +355,10 @@ def test_mixing_array_libraries_is_a_type_error():
         r"library, got x: numpy\.ndarray, weight: array_api_strict",
     ):
         convnb.conv(x, array_api_strict.asarray(w))
-    with pytest.raises(TypeError, match=r"^weight must be an array \(NumPy, CuPy .*got list$"):
-        convnb.conv(x, w.tolist())
+    # an array-like takes the library of the array arguments (here NumPy)
+    np.testing.assert_allclose(convnb.conv(x, w.tolist()), convnb.conv(x, w), rtol=1e-12)
+    with pytest.raises(TypeError, match=r"^weight must be an array or array-like .*got str$"):
+        convnb.conv(x, "w")
 
 
 # --- pointwise ---------------------------------------------------------------------------------

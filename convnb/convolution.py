@@ -15,40 +15,38 @@ stride and ``d`` the dilation.
 
 from __future__ import annotations
 
-import math
-
 from . import arithmetic, kernels
-from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
-from .padding import check_mode, pad
+from ._backend import FLOATING, arrays, check_dtype, check_groups, fixed_rank, result_dtype
+from ._typing import Array, ArrayLike
+from .padding import check_mode
 from .tiled import conv as tiled_conv
 from .tiled import is_dask_array
-from .windows import tap_slices
 
 __all__ = ["conv", "conv1d", "conv2d", "conv3d", "pointwise_conv"]
 
-_FLOATING = ("real floating", "complex floating")
-
 
 def conv(
-    x,
-    weight,
-    bias=None,
+    x: ArrayLike,
+    weight: ArrayLike,
+    bias: ArrayLike | None = None,
     *,
-    stride=1,
-    padding=0,
-    dilation=1,
-    groups=1,
-    padding_mode="zeros",
-):
+    stride: int | tuple[int, ...] = 1,
+    padding: int | str | tuple = 0,
+    dilation: int | tuple[int, ...] = 1,
+    groups: int = 1,
+    padding_mode: str = "zeros",
+) -> Array:
     """N-dimensional convolution (cross-correlation) with PyTorch's semantics.
 
     Parameters
     ----------
-    x : array, shape (N, C_in, *spatial) or (C_in, *spatial)
+    x : array_like, shape (N, C_in, *spatial) or (C_in, *spatial)
         Input. The number of spatial dimensions (1, 2 or 3) is that of the kernel.
-    weight : array, shape (C_out, C_in // groups, *kernel)
+        Array-likes (lists, scalars) are converted with the library of the other
+        arguments, or with NumPy if none is an array.
+    weight : array_like, shape (C_out, C_in // groups, *kernel)
         Kernels.
-    bias : array, shape (C_out,), optional
+    bias : array_like, shape (C_out,), optional
         Added to every output position of each output channel.
     stride : int or tuple of int, default 1
         Step between output positions, per spatial dimension.
@@ -82,11 +80,14 @@ def conv(
 
     Notes
     -----
-    The loop runs over the kernel's taps only (9 iterations for a 3x3 kernel). Each tap
-    takes one strided slice of the padded input and multiplies it with that tap's
-    ``(C_out/groups, C_in/groups)`` weight matrix, batched over groups, accumulating into
-    the output. Scratch memory is one slice the size of the output times ``C_in``, never a
-    full im2col matrix (``K`` times larger, for ``K`` taps).
+    Every library (NumPy included) runs the same array-API code in
+    :mod:`convnb.kernels`. For a depthwise layer (``groups == C_in == C_out / m``) it
+    multiplies and accumulates one strided slice of the padded input per kernel tap (9 for
+    3x3). Otherwise it gathers the taps' slices into im2col columns and makes one matrix
+    product per group, ``(C_out/groups, C_in/groups * K) @ (C_in/groups * K, positions)``.
+    Both work in chunks of images and output rows whose scratch memory (padded rows,
+    columns, product) stays within :func:`convnb.kernels.scratch_limit`. float16 inputs are
+    computed in float32 and rounded once.
 
     Examples
     --------
@@ -109,104 +110,82 @@ def conv(
             x, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups,
             padding_mode=padding_mode,
         )  # fmt: skip
-    xp = namespace(x, weight, bias, names=["x", "weight", "bias"])
-    check_dtype(xp, x, "x", _FLOATING)
-    check_dtype(xp, weight, "weight", _FLOATING)
-    if bias is not None:
-        check_dtype(xp, bias, "bias", _FLOATING)
-    return correlate_nd(
-        xp, x, weight, bias, stride, padding, dilation, groups, padding_mode, name="conv"
-    )
+    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"])
+    for name, a in (("x", x), ("weight", weight), ("bias", bias)):
+        if a is not None:
+            check_dtype(xp, a, name, FLOATING)
+    x, unbatched, groups, geom = check(x, weight, bias, stride, padding, dilation, groups)
+    check_mode(padding_mode)
+    y = compute(xp, x, weight, bias, groups, geom, padding_mode)
+    return y[0, ...] if unbatched else y
 
 
-def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding_mode, name):
-    """Check the arguments, then cross-correlate; shared by :func:`conv` and convnb.signal."""
+def check(x, weight, bias, stride, padding, dilation, groups, names=("x", "weight", "bias")):
+    """Check shapes and arguments of :func:`conv` (names as the caller wrote them).
+
+    Returns ``x`` with a batch axis, whether it had none, ``groups`` as an int, and the
+    :class:`convnb.arithmetic.Geometry`.
+    """
+    xn, wn, bn = names
     nd = weight.ndim - 2
     if nd not in (1, 2, 3):
         raise ValueError(
-            f"weight must have shape (C_out, C_in/groups, *kernel) with 1 to 3 kernel "
+            f"{wn} must have shape (C_out, C_in/groups, *kernel) with 1 to 3 kernel "
             f"dimensions, got shape {tuple(weight.shape)}"
         )
-    unbatched = x.ndim == nd + 1
     if x.ndim not in (nd + 1, nd + 2):
         raise ValueError(
-            f"{name} with a {nd}-D kernel expects x of rank {nd + 2} (N, C_in, *spatial) or "
+            f"with a {nd}-D kernel, {xn} must have rank {nd + 2} (N, C_in, *spatial) or "
             f"{nd + 1} (C_in, *spatial), got shape {tuple(x.shape)}"
         )
+    unbatched = x.ndim == nd + 1
     if unbatched:
-        x = xp.expand_dims(x, axis=0)
+        x = x[None, ...]
     c_in = x.shape[1]
     c_out, c_in_group = weight.shape[:2]
-    spatial, kernel = tuple(x.shape[2:]), tuple(weight.shape[2:])
-
     if c_in == 0 or c_out == 0:
         raise ValueError(
-            f"x and weight must have channels, got shapes {tuple(x.shape)} and "
+            f"{xn} and {wn} must have channels, got shapes {tuple(x.shape)} and "
             f"{tuple(weight.shape)}"
         )
     _, _, groups = check_groups(c_in, c_out, groups)
     if c_in_group * groups != c_in:
         raise ValueError(
-            f"weight has {c_in_group} input channels per group, so groups={groups} needs "
-            f"{c_in_group * groups} input channels, but x has {c_in}"
+            f"{wn} has {c_in_group} input channels per group, so groups={groups} needs "
+            f"{c_in_group * groups} input channels, but {xn} has {c_in}"
         )
     if bias is not None and tuple(bias.shape) != (c_out,):
-        raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
-    if min(kernel) < 1:
-        raise ValueError(f"weight has an empty kernel, shape {tuple(weight.shape)}")
-    stride = positive_ints(stride, nd, "stride")
-    dilation = positive_ints(dilation, nd, "dilation")
-    check_mode(padding_mode)
-    pads = arithmetic.resolve_padding(padding, spatial, kernel, stride, dilation)
-    out = tuple(
-        arithmetic.conv_output_size(*args)
-        for args in zip(spatial, kernel, stride, pads, dilation, strict=True)
-    )
+        raise ValueError(f"{bn} must have shape ({c_out},), got {tuple(bias.shape)}")
+    if min(weight.shape[2:]) < 1:
+        raise ValueError(f"{wn} has an empty kernel, shape {tuple(weight.shape)}")
+    geom = arithmetic.geometry(x.shape[2:], weight.shape[2:], stride, padding, dilation)
+    return x, unbatched, groups, geom
 
+
+def compute(xp, x, weight, bias, groups, geom, padding_mode="zeros"):
+    """The one dispatch point of a checked convolution: cast, correlate, add the bias."""
     dtype = result_dtype(xp, x=x, weight=weight, bias=bias)
-    x = pad(x, pads, mode=padding_mode)
     x = xp.astype(x, dtype, copy=False)
     weight = xp.astype(weight, dtype, copy=False)
-    native = kernels.native(x)
-    if native is not None:  # NumPy or CuPy: the fast paths
-        y = kernels.correlate(native, x, weight, groups, stride, dilation, out)
-    else:
-        y = _correlate_portable(xp, x, weight, groups, stride, dilation, out)
+    y = kernels.correlate(xp, x, weight, groups, geom, padding_mode)
     if bias is not None:
-        y = y + xp.reshape(xp.astype(bias, dtype, copy=False), (c_out,) + (1,) * nd)
-    return y[0, ...] if unbatched else y
+        y = y + xp.reshape(xp.astype(bias, dtype, copy=False), (-1,) + (1,) * len(geom.out))
+    return y
 
 
-def _correlate_portable(xp, x, weight, groups, stride, dilation, out):
-    """The array-API formulation: one batched matrix product per kernel tap."""
-    n_batch, c_in = x.shape[:2]
-    c_out = weight.shape[0]
-    kernel = tuple(weight.shape[2:])
-    n_out, n_in = c_out // groups, c_in // groups
-    # weight[o, c, *t] as (groups, C_out/groups, C_in/groups, taps): one matrix per tap.
-    w = xp.reshape(weight, (groups, n_out, n_in, -1))
-    n_pos = math.prod(out)
-    acc = None
-    for tap, window in enumerate(tap_slices(kernel, stride, dilation, out)):
-        patch = xp.reshape(x[(..., *window)], (n_batch, groups, n_in, n_pos))
-        term = w[:, :, :, tap] @ patch  # (G, O/G, C/G) @ (N, G, C/G, P) -> (N, G, O/G, P)
-        if acc is None:
-            acc = term
-        else:
-            acc += term
-    return xp.reshape(acc, (n_batch, c_out, *out))
-
-
-def pointwise_conv(x, weight, bias=None, *, groups=1):
+def pointwise_conv(
+    x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None, *, groups: int = 1
+) -> Array:
     """Pointwise (1x1) convolution: at every position, a matrix product over channels.
 
     Parameters
     ----------
-    x : array, shape (N, C_in, *spatial)
+    x : array_like, shape (N, C_in, *spatial)
         Input with 1 to 3 spatial dimensions.
-    weight : array, shape (C_out, C_in // groups) or (C_out, C_in // groups, 1, ..., 1)
+    weight : array_like, shape (C_out, C_in // groups) or (C_out, C_in // groups, 1, ..., 1)
         The channel-mixing matrix (or matrices, one per group).
-    bias : array, shape (C_out,), optional
+    bias : array_like, shape (C_out,), optional
+        Added to every position of each output channel.
     groups : int, default 1
         As in :func:`conv` (ShuffleNet's "pointwise group convolution").
 
@@ -226,7 +205,10 @@ def pointwise_conv(x, weight, bias=None, *, groups=1):
     array([[[ 3.,  5.,  7.],
             [-3., -3., -3.]]])
     """
-    namespace(x, weight, bias, names=["x", "weight", "bias"])
+    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"])
+    for name, a in (("x", x), ("weight", weight), ("bias", bias)):
+        if a is not None:
+            check_dtype(xp, a, name, FLOATING)
     nd = x.ndim - 2
     if nd not in (1, 2, 3):
         raise ValueError(
@@ -234,61 +216,27 @@ def pointwise_conv(x, weight, bias=None, *, groups=1):
             f"got shape {tuple(x.shape)}"
         )
     if weight.ndim == 2:
-        weight = weight[(..., *([None] * nd))]
+        weight = xp.reshape(weight, (*weight.shape, *(1,) * nd))
     elif tuple(weight.shape[2:]) != (1,) * nd:
         raise ValueError(
             f"a pointwise weight must be (C_out, C_in/groups) or have a 1x1 kernel, "
             f"got shape {tuple(weight.shape)}"
         )
-    return conv(x, weight, bias, groups=groups)
+    x, _, groups, geom = check(x, weight, bias, 1, 0, 1, groups)
+    return compute(xp, x, weight, bias, groups, geom)
 
 
-def _fixed_rank(nd):
-    def conv_nd(
-        x,
-        weight,
-        bias=None,
-        *,
-        stride=1,
-        padding=0,
-        dilation=1,
-        groups=1,
-        padding_mode="zeros",
-    ):
-        if weight.ndim != nd + 2:
-            raise ValueError(
-                f"conv{nd}d expects weight of rank {nd + 2} (C_out, C_in/groups, "
-                f"{', '.join('k' + a for a in 'dhw'[3 - nd :])}), got shape {tuple(weight.shape)}"
-            )
-        return conv(
-            x,
-            weight,
-            bias,
-            stride=stride,
-            padding=padding,
-            dilation=dilation,
-            groups=groups,
-            padding_mode=padding_mode,
-        )
-
-    conv_nd.__name__ = conv_nd.__qualname__ = f"conv{nd}d"
-    spatial = ("L",), ("H", "W"), ("D", "H", "W")
-    dims = ", ".join(spatial[nd - 1])
-    kdims = ", ".join("k" + s for s in spatial[nd - 1])
-    conv_nd.__doc__ = f"""{nd}-D convolution: :func:`conv` with a check that the rank is right.
-
-    ``x`` is ``(N, C_in, {dims})`` or ``(C_in, {dims})``, ``weight`` is
-    ``(C_out, C_in / groups, {kdims})``. All other arguments are those of :func:`conv`.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> conv{nd}d(np.ones((1, 2{", 5" * nd})), np.ones((3, 2{", 3" * nd}))).shape
-    (1, 3{", 3" * nd})
-    """
-    return conv_nd
-
-
-conv1d = _fixed_rank(1)
-conv2d = _fixed_rank(2)
-conv3d = _fixed_rank(3)
+_SPATIAL = ("L",), ("H", "W"), ("D", "H", "W")
+conv1d, conv2d, conv3d = (
+    fixed_rank(
+        conv,
+        f"conv{nd}d",
+        nd,
+        "weight",
+        f"(C_out, C_in/groups, {', '.join('k' + a for a in _SPATIAL[nd - 1])})",
+        f">>> conv{nd}d(np.ones((1, 2{', 5' * nd})), np.ones((3, 2{', 3' * nd}))).shape\n"
+        f"    (1, 3{', 3' * nd})",
+        globals(),
+    )
+    for nd in (1, 2, 3)
+)

@@ -10,7 +10,8 @@ convolution with ``groups=1`` is
 Rows are ordered channel first, then tap (the order of ``weight.reshape(C_out, -1)``), and
 the taps come from :func:`convnb.windows.tap_slices`, the same map :func:`convnb.conv` uses.
 The matrix is ``K`` times larger than the input: fine for teaching and for small inputs,
-which is why :func:`convnb.conv` does not build it.
+which is why :func:`convnb.conv` builds it in chunks of output rows
+(:mod:`convnb.kernels`).
 """
 
 from __future__ import annotations
@@ -18,23 +19,38 @@ from __future__ import annotations
 import math
 
 from . import arithmetic
-from ._backend import namespace, positive_ints
+from ._backend import arrays, positive_ints
+from ._typing import Array, ArrayLike
 from .padding import check_mode, pad
 from .windows import tap_slices
 
 __all__ = ["im2col"]
 
 
-def im2col(x, kernel_size, *, stride=1, padding=0, dilation=1, padding_mode="zeros"):
+def im2col(
+    x: ArrayLike,
+    kernel_size: int | tuple[int, ...],
+    *,
+    stride: int | tuple[int, ...] = 1,
+    padding: int | str | tuple = 0,
+    dilation: int | tuple[int, ...] = 1,
+    padding_mode: str = "zeros",
+) -> Array:
     """Unfold the windows of a convolution into the columns of a matrix.
 
     Parameters
     ----------
-    x : array, shape (N, C, *spatial)
+    x : array_like, shape (N, C, *spatial)
         Input with 1 to 3 spatial dimensions.
     kernel_size : int or tuple of int
         Kernel size per spatial dimension.
-    stride, padding, dilation, padding_mode
+    stride : int or tuple of int, default 1
+        As in :func:`convnb.conv`.
+    padding : int, tuple, "valid" or "same", default 0
+        As in :func:`convnb.conv`.
+    dilation : int or tuple of int, default 1
+        As in :func:`convnb.conv`.
+    padding_mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
         As in :func:`convnb.conv`.
 
     Returns
@@ -55,7 +71,7 @@ def im2col(x, kernel_size, *, stride=1, padding=0, dilation=1, padding_mode="zer
 
     PyTorch's ``torch.nn.functional.unfold`` computes the same matrix for 2-D inputs.
     """
-    xp = namespace(x, names=["x"])
+    xp, (x,) = arrays(x, names=["x"])
     nd = x.ndim - 2
     if nd not in (1, 2, 3):
         raise ValueError(
@@ -63,14 +79,9 @@ def im2col(x, kernel_size, *, stride=1, padding=0, dilation=1, padding_mode="zer
             f"dimensions, got shape {tuple(x.shape)}"
         )
     kernel = positive_ints(kernel_size, nd, "kernel_size")
-    stride = positive_ints(stride, nd, "stride")
-    dilation = positive_ints(dilation, nd, "dilation")
     check_mode(padding_mode)
-    spatial = tuple(x.shape[2:])
-    pads = arithmetic.resolve_padding(padding, spatial, kernel, stride, dilation)
-    out = tuple(
-        arithmetic.conv_output_size(*args)
-        for args in zip(spatial, kernel, stride, pads, dilation, strict=True)
+    stride, dilation, pads, out = arithmetic.geometry(
+        x.shape[2:], kernel, stride, padding, dilation
     )
     x = pad(x, pads, mode=padding_mode)
     n, c = x.shape[:2]
