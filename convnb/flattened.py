@@ -68,7 +68,12 @@ def flattened_weight(lateral: Array, vertical: Array, horizontal: Array) -> Arra
 
 
 def flattened_conv2d(
-    x: Array, lateral: Array, vertical: Array, horizontal: Array, *, padding=0
+    x: Array,
+    lateral: Array,
+    vertical: Array,
+    horizontal: Array,
+    *,
+    padding: int | tuple[int, int] = 0,
 ) -> Array:
     """A flattened layer: lateral (1x1), vertical (k_H x 1), horizontal (1 x k_W) in a row.
 

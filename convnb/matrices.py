@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -36,11 +37,11 @@ def _per_dim(value, nd: int, name: str) -> tuple:
 
 def conv_matrix(
     weight: Array,
-    input_size,
+    input_size: int | Sequence[int],
     *,
-    stride=1,
-    padding=0,
-    dilation=1,
+    stride: int | Sequence[int] = 1,
+    padding: int | Sequence[int | tuple[int, int]] = 0,
+    dilation: int | Sequence[int] = 1,
     groups: int = 1,
 ) -> np.ndarray:
     """The matrix of a convolution (zero padding) acting on one flattened input.

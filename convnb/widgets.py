@@ -11,6 +11,8 @@ Python and carried in the widget's state. Arrows point one way: widgets -> plot 
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 try:
     import anywidget
@@ -24,6 +26,10 @@ except ImportError as _exc:
 
 from . import arithmetic, channels, frameworks, plot
 from ._backend import to_numpy
+from ._typing import Array
+
+if TYPE_CHECKING:
+    import matplotlib.animation
 
 __all__ = [
     "LAYER_KEYS",
@@ -136,6 +142,14 @@ class SlidingExplorer(anywidget.AnyWidget):
     page alike. ``convolved`` and ``correlated`` are the full results, computed by
     :func:`convnb.signal.convolve` and :func:`convnb.signal.correlate`; the view only
     chooses which samples meet (the pairs of :func:`convnb.signal.taps`).
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to ``anywidget.AnyWidget``: the starting values of the traits by name
+        (``signal``, ``kernel``, ``convolved``, ``correlated``: lists of floats;
+        ``shift``: int; ``flip``: bool). :func:`sliding_explorer` fills them
+        consistently.
     """
 
     _esm = _STATIC / "sliding.js"
@@ -154,13 +168,15 @@ class SlidingExplorer(anywidget.AnyWidget):
         return proposal["value"]
 
 
-def sliding_explorer(signal, kernel, *, shift=None, flip=False) -> SlidingExplorer:
+def sliding_explorer(
+    signal: Array, kernel: Array, *, shift: int | None = None, flip: bool = False
+) -> SlidingExplorer:
     """Slide a kernel along a 1-D signal, with or without flipping it.
 
     Parameters
     ----------
-    signal, kernel : 1-D arrays
-        Real values, from any supported array library.
+    signal, kernel : Array
+        1-D and real, of shapes ``(n,)`` and ``(m,)``, from any supported array library.
     shift : int, optional
         Initial output index; defaults to the middle of the full output.
     flip : bool, default False
@@ -209,6 +225,12 @@ class Explorer(anywidget.AnyWidget):
     :func:`convnb.conv_transpose2d`; setting one redraws the view, and moving a control in
     the view sets the trait. :attr:`error` is the package's own message for an invalid
     layer (the view shows the same text), and :attr:`info` the read-out's numbers.
+
+    Parameters
+    ----------
+    **params : Any
+        Starting values of the traits, by name (:data:`LAYER_KEYS`); the others keep
+        their defaults. :func:`explorer` builds them from a chapter's preset.
     """
 
     _esm = _STATIC / "explorer.js"
@@ -268,11 +290,28 @@ LAYER_KEYS = (
 )
 
 
-def describe(p: dict) -> dict:
+def describe(p: Mapping[str, Any]) -> dict[str, Any]:
     """The explorer's read-out for layer ``p`` (keys :data:`LAYER_KEYS`), computed by
     :mod:`convnb.arithmetic`, :mod:`convnb.channels` and :mod:`convnb.frameworks`; raises
     the package's error, checked in the order :func:`convnb.conv2d` (or
     :func:`convnb.conv_transpose2d`) checks it, when the layer is invalid.
+
+    Parameters
+    ----------
+    p : mapping
+        One value for each of :data:`LAYER_KEYS`, as ``Explorer.layer()`` returns them:
+        a square layer (``in_size``, ``kernel_size``, ``stride``, ``dilation`` and
+        ``output_padding`` are ints; ``padding`` an int, or ``"same"``/``"valid"`` when not
+        ``transposed``), its channels (``in_channels``, ``out_channels``, ``groups``), and
+        ``out_channel``, the output channel whose inputs are listed.
+
+    Returns
+    -------
+    dict
+        ``output_size`` (int, the side of the square output), ``channels`` (the input
+        channels ``out_channel`` reads, a list of int), ``parameters`` (weights, no
+        bias), ``macs`` (multiply-accumulates for one image), ``receptive_field`` (int),
+        and ``pytorch`` and ``keras``, the layer as code (str).
 
     Examples
     --------
@@ -342,14 +381,14 @@ def _page_params(values: dict) -> dict:
     )
 
 
-def explorer(preset="standard", **values) -> Explorer:
+def explorer(preset: str = "standard", **values: Any) -> Explorer:
     """The explorer, starting from a chapter's preset.
 
     Parameters
     ----------
     preset : str, default "standard"
         A key of :data:`PRESETS`.
-    **values
+    **values : Any
         Starting values that override the preset: the preset's own keys
         (``input_size``, ``channels``, ``multiplier``, ``groups``, ``kernel_size``,
         ``stride``, ``padding``, ``dilation``, ``transposed``, ``output_padding``,
@@ -382,11 +421,26 @@ def explorer(preset="standard", **values) -> Explorer:
     return Explorer(**{**_page_params({**PRESETS[preset], **old}), **new})
 
 
-def companion(preset="standard", **values):
+def companion(preset: str = "standard", **values: Any) -> matplotlib.animation.FuncAnimation:
     """The static companion of an explorer: its picture animated over every position.
 
     Returns a ``FuncAnimation``; :func:`convnb.plot.player` turns it into a player that
     works in a plain browser, with no kernel and no CDN.
+
+    Parameters
+    ----------
+    preset : str, default "standard"
+        A key of :data:`PRESETS`.
+    **values : Any
+        Values that override the preset, with the preset's keys (``input_size``,
+        ``kernel_size``, ``stride``, ``padding``, ``dilation``, ``transposed``,
+        ``output_padding``); the channel keys do not change the picture.
+
+    Returns
+    -------
+    matplotlib.animation.FuncAnimation
+        :func:`convnb.plot.animate` of the preset's layer: one frame per output position
+        (per input position for a transposed layer).
 
     Examples
     --------
@@ -421,6 +475,13 @@ class NetworkExplorer(anywidget.AnyWidget):
     page alike. ``tables`` holds every network's rows from
     :func:`convnb.networks.summarize` (and where the central output's receptive field
     sits); the view only draws them.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        Passed to ``anywidget.AnyWidget``: the starting values of the traits by name
+        (``tables``: a dict of network name to rows; ``network``: str, a key of
+        ``tables``; ``layer``: int, a row index). :func:`network_explorer` fills them.
     """
 
     _esm = _STATIC / "network.js"
@@ -467,7 +528,7 @@ def _network_table(layers, shape) -> dict:
     return {"input_shape": list(shape), "rows": out}
 
 
-def network_explorer(network="AlexNet", layer=None) -> NetworkExplorer:
+def network_explorer(network: str = "AlexNet", layer: int | None = None) -> NetworkExplorer:
     """Pick a network and a layer: its receptive field on an image and the running cost.
 
     Parameters

@@ -120,7 +120,24 @@ _RC = {
 
 
 def group_color(group: int) -> str:
-    """The colour of channel group ``group`` in every figure."""
+    """The colour of channel group ``group`` in every figure.
+
+    Parameters
+    ----------
+    group : int
+        Index of the channel group (0 for the first). The palette has 8 colours, so
+        groups ``g`` and ``g + 8`` share one.
+
+    Returns
+    -------
+    str
+        A hex colour such as ``"#0072b2"``.
+
+    Examples
+    --------
+    >>> group_color(0), group_color(8)
+    ('#0072b2', '#0072b2')
+    """
     return GROUP_COLORS[group % len(GROUP_COLORS)]
 
 

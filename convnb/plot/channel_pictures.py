@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,8 +11,19 @@ import numpy as np
 from .. import channels
 from ._style import COLORS, FONT, TITLE, WIDTH, _finish, _pair2, _slab, _square, group_color
 
+if TYPE_CHECKING:
+    import matplotlib.axes
 
-def channel_picture(in_channels, out_channels, groups=1, out_channel=0, *, kernel_size=3, ax=None):
+
+def channel_picture(
+    in_channels: int,
+    out_channels: int,
+    groups: int = 1,
+    out_channel: int = 0,
+    *,
+    kernel_size: int | tuple[int, int] = 3,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """The channel picture: input and output tensors as stacks of channel slabs.
 
     Each slab is one channel, coloured by its group. The input slabs that feed
@@ -19,9 +32,24 @@ def channel_picture(in_channels, out_channels, groups=1, out_channel=0, *, kerne
     depthwise one (``out_channels = m * in_channels`` for channel multiplier ``m``), and a
     1x1 ``kernel_size`` a pointwise one.
 
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Channels of the layer's input and output (one slab each).
+    groups : int, default 1
+        Channel groups; must divide both channel counts.
+    out_channel : int, default 0
+        The output channel whose inputs are highlighted, in ``0 .. out_channels - 1``.
+    kernel_size : int or (int, int), default 3
+        Only named in the title (the picture shows channels, not space).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure if omitted.
+
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on. The highlighted input slabs carry the gid ``"feeds:c"``, the
+        chosen output slab ``"out_channel:o"``.
 
     Examples
     --------
@@ -93,7 +121,14 @@ def channel_picture(in_channels, out_channels, groups=1, out_channel=0, *, kerne
     return _finish(ax, f"{k[0]}×{k[1]} {kind}:\noutput channel {out_channel} reads input {reads}")
 
 
-def connectivity(in_channels, out_channels, groups=1, *, shuffled_from=None, ax=None):
+def connectivity(
+    in_channels: int,
+    out_channels: int,
+    groups: int = 1,
+    *,
+    shuffled_from: int | None = None,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """The connectivity picture: which weights exist, as an out x in matrix.
 
     Row ``o``, column ``c`` is filled (in the colour of the group) when output channel ``o``
@@ -102,9 +137,23 @@ def connectivity(in_channels, out_channels, groups=1, *, shuffled_from=None, ax=
     channel shuffle with ``g`` groups (:func:`convnb.channels.shuffle_permutation`): every
     output group then reads from every earlier group.
 
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Channels of the layer's input (columns) and output (rows).
+    groups : int, default 1
+        Channel groups of the layer; must divide both channel counts.
+    shuffled_from : int, optional
+        Groups of a channel shuffle applied to the input before this layer; None draws
+        the layer's own columns.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure if omitted.
+
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on: one image of shape ``(out_channels, in_channels)``, a cell
+        transparent where no weight exists.
 
     Examples
     --------
@@ -148,12 +197,26 @@ def connectivity(in_channels, out_channels, groups=1, *, shuffled_from=None, ax=
     return ax
 
 
-def channel_shuffle(channels_count, groups, *, ax=None):
+def channel_shuffle(
+    channels_count: int, groups: int, *, ax: matplotlib.axes.Axes | None = None
+) -> matplotlib.axes.Axes:
     """Channel shuffle as a picture: each channel's group colour, before and after.
+
+    Parameters
+    ----------
+    channels_count : int
+        Number of channels shuffled.
+    groups : int
+        Groups of the shuffle (:func:`convnb.channels.shuffle_permutation`); must divide
+        ``channels_count``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure if omitted.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on: a row of channels before (top) and after (bottom), each
+        labelled with its index before the shuffle, one line per channel between them.
 
     Examples
     --------

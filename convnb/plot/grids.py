@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
@@ -21,8 +23,20 @@ from ._style import (
     _square,
 )
 
+if TYPE_CHECKING:
+    import matplotlib.axes
 
-def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, dilation=1, ax=None):
+
+def spatial(
+    input_size: int | tuple[int, int],
+    kernel_size: int | tuple[int, int],
+    position: tuple[int, int] = (0, 0),
+    *,
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] | str = 0,
+    dilation: int | tuple[int, int] = 1,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """The spatial picture of a 2-D convolution at one output position.
 
     Left: the input grid with its padding (hatched), the kernel's taps at ``position``
@@ -37,15 +51,20 @@ def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, di
     input_size, kernel_size : int or (int, int)
         Height and width (an int means square).
     position : (int, int), default (0, 0)
-        Output position to show.
-    stride, dilation : int or (int, int)
-    padding : int, (int, int), "same" or "valid"
+        Output position to show; must lie inside the output.
+    stride, dilation : int or (int, int), default 1
+        Step between windows and spacing of the kernel's taps, per axis, as in
+        :func:`convnb.conv`.
+    padding : int, (int, int), "same" or "valid", default 0
         As in :func:`convnb.conv`.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure if omitted.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on. The kernel's taps carry the gid ``"footprint:r,c"`` (input
+        coordinates, without padding), the chosen output ``"output:r,c"``.
 
     Examples
     --------
@@ -148,16 +167,16 @@ def spatial(input_size, kernel_size, position=(0, 0), *, stride=1, padding=0, di
 
 
 def transposed(
-    input_size,
-    kernel_size,
-    position=(0, 0),
+    input_size: int | tuple[int, int],
+    kernel_size: int | tuple[int, int],
+    position: tuple[int, int] = (0, 0),
     *,
-    stride=1,
-    padding=0,
-    dilation=1,
-    output_padding=0,
-    ax=None,
-):
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+    output_padding: int | tuple[int, int] = 0,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """The scatter picture of a 2-D transposed convolution for one input sample.
 
     Left: the input grid with ``position`` outlined. Right: the output grid, every cell
@@ -167,9 +186,25 @@ def transposed(
     by ``padding`` are drawn dashed outside the grid. The footprint is
     :func:`convnb.windows.footprint` and the counts :func:`convnb.windows.overlap_counts`.
 
+    Parameters
+    ----------
+    input_size, kernel_size : int or (int, int)
+        Height and width of the transposed convolution's input and kernel (an int means
+        square).
+    position : (int, int), default (0, 0)
+        Input position whose scatter is shown; must lie inside the input.
+    stride, padding, dilation, output_padding : int or (int, int)
+        As in :func:`convnb.conv_transpose`: ``padding`` trims that many rows and columns
+        from each side of the full output, ``output_padding`` adds some at the end.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure if omitted.
+
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on. Footprint cells inside the output carry the gid
+        ``"footprint:r,c"``, trimmed ones ``"trimmed:r,c"`` (output coordinates), the
+        chosen input ``"input:r,c"``.
 
     Examples
     --------
@@ -248,23 +283,42 @@ def transposed(
 
 
 def animate(
-    input_size,
-    kernel_size,
+    input_size: int | tuple[int, int],
+    kernel_size: int | tuple[int, int],
     *,
-    stride=1,
-    padding=0,
-    dilation=1,
-    transposed=False,
-    output_padding=0,
-    interval=900,
-    dpi=72,
-):
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] | str = 0,
+    dilation: int | tuple[int, int] = 1,
+    transposed: bool = False,
+    output_padding: int | tuple[int, int] = 0,
+    interval: int = 900,
+    dpi: int = 72,
+) -> FuncAnimation:
     """Animate :func:`spatial` over every output position (or :func:`transposed` over every
     input position when ``transposed`` is True), for ``.to_jshtml()``.
+
+    Parameters
+    ----------
+    input_size, kernel_size : int or (int, int)
+        Height and width (an int means square).
+    stride, padding, dilation : int or (int, int)
+        As in :func:`spatial` (``padding`` may also be ``"same"`` or ``"valid"`` there),
+        or as in :func:`transposed` when ``transposed`` is True.
+    transposed : bool, default False
+        Animate the scatter of a transposed convolution instead of the windows of a
+        convolution.
+    output_padding : int or (int, int), default 0
+        Used only when ``transposed`` is True.
+    interval : int, default 900
+        Milliseconds per frame.
+    dpi : int, default 72
+        Resolution of the frames (``.to_jshtml()`` inlines them as PNG images).
 
     Returns
     -------
     matplotlib.animation.FuncAnimation
+        One frame per output position in row-major order (per input position when
+        ``transposed``); its figure is closed, so a notebook shows only the animation.
 
     Examples
     --------

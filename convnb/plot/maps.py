@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,10 +13,21 @@ from matplotlib.patches import Rectangle
 
 from .. import arithmetic, windows
 from .._backend import to_numpy
+from .._typing import Array
 from ._style import COLORS, FONT, WIDTH, _plain_log
 
+if TYPE_CHECKING:
+    import matplotlib.axes
 
-def receptive_field(layers, *, input_size=None, axes=None):
+    import convnb.networks
+
+
+def receptive_field(
+    layers: Sequence[Mapping[str, int]],
+    *,
+    input_size: int | None = None,
+    axes: Sequence[matplotlib.axes.Axes] | None = None,
+) -> list[matplotlib.axes.Axes]:
     """What one output of a stack of layers sees, after each layer, in 2-D.
 
     One panel per layer: the input grid shaded by the number of paths from each input
@@ -28,12 +41,18 @@ def receptive_field(layers, *, input_size=None, axes=None):
     ----------
     layers : sequence of mappings
         ``kernel_size`` and optionally ``stride``, ``padding``, ``dilation`` (ints).
+        A layer without ``padding`` is drawn with ``dilation * (kernel_size - 1) // 2``
+        (the size-keeping padding of an odd kernel at stride 1).
     input_size : int, optional
-        Defaults to the final receptive field plus a margin.
+        Side of the square input drawn; defaults to the final receptive field plus 4.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One per layer, to draw into (each cleared first); a new figure with a colour bar
+        if omitted.
 
     Returns
     -------
     list of matplotlib.axes.Axes
+        One per layer, in order, each showing an ``input_size x input_size`` map.
 
     Examples
     --------
@@ -94,7 +113,14 @@ def receptive_field(layers, *, input_size=None, axes=None):
 _PATHS = ListedColormap(plt.get_cmap("Oranges")(np.linspace(0.3, 1.0, 256)))
 
 
-def heatmaps(images, titles, *, axes=None, cmap="viridis", label="value"):
+def heatmaps(
+    images: Sequence[Array],
+    titles: Sequence[str],
+    *,
+    axes: Sequence[matplotlib.axes.Axes] | None = None,
+    cmap: str = "viridis",
+    label: str = "value",
+) -> list[matplotlib.axes.Axes]:
     """A row of 2-D arrays drawn side by side, on one shared colour scale.
 
     For comparing what different layers do to the same input (for example the
@@ -102,9 +128,25 @@ def heatmaps(images, titles, *, axes=None, cmap="viridis", label="value"):
     the same value in every panel. Each title gets a line with that array's range; the
     colour bar carries ``label``.
 
+    Parameters
+    ----------
+    images : sequence of Array
+        2-D arrays, each of shape ``(H_i, W_i)`` (the shapes may differ), from any
+        supported array library.
+    titles : sequence of str
+        One title per image (wrapped to the panel's width).
+    axes : sequence of matplotlib.axes.Axes, optional
+        One per image, to draw into (each cleared first); a new figure with a colour bar
+        if omitted.
+    cmap : str, default "viridis"
+        A matplotlib colour map name.
+    label : str, default "value"
+        The colour bar's label (only drawn on a new figure).
+
     Returns
     -------
     list of matplotlib.axes.Axes
+        One per image, in order.
 
     Examples
     --------
@@ -148,7 +190,13 @@ def heatmaps(images, titles, *, axes=None, cmap="viridis", label="value"):
     return axes
 
 
-def network(rows, layer, input_shape, *, axes=None):
+def network(
+    rows: Sequence[convnb.networks.Row],
+    layer: int,
+    input_shape: tuple[int, int, int],
+    *,
+    axes: Sequence[matplotlib.axes.Axes] | None = None,
+) -> list[matplotlib.axes.Axes]:
     """What one layer of a network sees, and what the network has cost up to it.
 
     Top: a synthetic test image of the network's input size with the receptive field of
@@ -157,9 +205,22 @@ def network(rows, layer, input_shape, *, axes=None):
     Bottom: the running totals of parameters and multiply-accumulates, layer by layer, with
     the chosen layer marked.
 
+    Parameters
+    ----------
+    rows : sequence of convnb.networks.Row
+        The network's rows, from :func:`convnb.networks.summarize`.
+    layer : int
+        Index of the row to show, in ``0 .. len(rows) - 1``.
+    input_shape : (int, int, int)
+        The network's input ``(C, H, W)``; the test image is ``H x W``.
+    axes : sequence of two matplotlib.axes.Axes, optional
+        Where to draw the image and the totals (each cleared first); a new figure if
+        omitted.
+
     Returns
     -------
     list of matplotlib.axes.Axes
+        ``[image, totals]``.
 
     Examples
     --------

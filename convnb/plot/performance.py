@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ._style import COLORS, FONT, TITLE, WIDTH, _plain_log, group_color
 
+if TYPE_CHECKING:
+    import matplotlib.axes
 
-def benchmark(report, *, axes=None):
+
+def benchmark(
+    report: Mapping[str, Any], *, axes: Sequence[matplotlib.axes.Axes] | None = None
+) -> list[matplotlib.axes.Axes]:
     """Bar charts of a benchmark report (:mod:`convnb.bench`): GFLOP/s and time / PyTorch.
+
+    Parameters
+    ----------
+    report : mapping
+        A report as :func:`convnb.bench.load_report` returns it: ``"results"`` (one
+        mapping per workload with ``"workload"``, ``"gflops"`` and ``"ratio"``, the time
+        of convnb over PyTorch's or None), ``"sgemm_gflops"``, and optionally
+        ``"threads"`` and ``"torch"`` (PyTorch's version).
+    axes : sequence of two matplotlib.axes.Axes, optional
+        Where to draw the rates and the ratios; a new figure (one above the other) if
+        omitted.
 
     Returns
     -------
     list of matplotlib.axes.Axes
+        ``[rates, ratios]``: horizontal bars, one per workload, in the report's order.
 
     Examples
     --------
@@ -61,16 +81,29 @@ def benchmark(report, *, axes=None):
     return list(axes)
 
 
-def roofline(report, *, ax=None):
+def roofline(
+    report: Mapping[str, Any], *, ax: matplotlib.axes.Axes | None = None
+) -> matplotlib.axes.Axes:
     """Each workload placed by arithmetic intensity (FLOP per byte moved) and GFLOP/s.
 
     The two ceilings are this machine's measured memory bandwidth (a slope: GB/s times
     FLOP/byte) and its float32 matrix-multiply rate (flat). A layer below the slope's part of
     the roof is limited by memory, below the flat part by arithmetic.
 
+    Parameters
+    ----------
+    report : mapping
+        A report as :func:`convnb.bench.load_report` returns it: ``"results"`` (one
+        mapping per workload with ``"workload"``, ``"kind"``, ``"intensity"`` in FLOP per
+        byte and ``"gflops"``), ``"bandwidth_gbs"`` and ``"sgemm_gflops"``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure if omitted. The legend goes on the axes' figure.
+
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on, both scales logarithmic; point ``i + 1`` is workload ``i``,
+        coloured by its kind.
 
     Examples
     --------

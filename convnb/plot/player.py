@@ -5,11 +5,15 @@ from __future__ import annotations
 import html
 import json
 import re
+from typing import TYPE_CHECKING
 
 import matplotlib
 from matplotlib.animation import AbstractMovieWriter
 
 from ._style import _RC, svg_text
+
+if TYPE_CHECKING:
+    import matplotlib.animation
 
 # The player's script: one image whose source is swapped; plays while on screen, unless the
 # reader asked for reduced motion. Every player on a page carries its own copy (1 KB).
@@ -87,10 +91,16 @@ class _SvgFrames(AbstractMovieWriter):
         pass
 
 
-def svg_frames(anim) -> tuple[list[str], list[str]]:
+def svg_frames(anim: matplotlib.animation.Animation) -> tuple[list[str], list[str]]:
     """Every frame of ``anim`` as an SVG document, and the titles shown on each frame.
 
     Text stays text (:func:`book_style`'s settings), so its size can be read from the SVG.
+
+    Parameters
+    ----------
+    anim : matplotlib.animation.Animation
+        The animation to render, for example from :func:`animate`; every frame is drawn
+        once.
 
     Returns
     -------
@@ -110,7 +120,9 @@ def svg_frames(anim) -> tuple[list[str], list[str]]:
     return writer.frames, writer.titles
 
 
-def player(anim, *, alt: str = "", interval: int | None = None) -> str:
+def player(
+    anim: matplotlib.animation.Animation, *, alt: str = "", interval: int | None = None
+) -> str:
     """A self-contained HTML player for ``anim``: crisp, light, readable on a phone.
 
     Each frame is an SVG image (sharp on any screen, its text kept as text); one ``img``
@@ -121,7 +133,8 @@ def player(anim, *, alt: str = "", interval: int | None = None) -> str:
 
     Parameters
     ----------
-    anim : matplotlib.animation.FuncAnimation
+    anim : matplotlib.animation.Animation
+        The animation to play, for example from :func:`animate`.
     alt : str, optional
         What the animation shows, for readers who cannot see it.
     interval : int, optional

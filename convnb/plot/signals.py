@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
 
 from .. import signal as _signal
 from .._backend import to_numpy
+from .._typing import Array
 from ._style import COLORS, FONT, TITLE, WIDTH, _cell, _fmt
 
+if TYPE_CHECKING:
+    import matplotlib.axes
 
-def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
+
+def sliding_kernel(
+    signal: Array,
+    kernel: Array,
+    shift: int,
+    *,
+    flip: bool = False,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """Draw one step of a 1-D convolution or cross-correlation in ``"full"`` mode.
 
     Four labelled rows: the input with its implicit zeros, the kernel placed at ``shift``
@@ -22,18 +35,19 @@ def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
 
     Parameters
     ----------
-    signal, kernel : 1-D arrays
-        Any supported array library.
+    signal, kernel : Array
+        1-D, of shapes ``(n,)`` and ``(m,)``, from any supported array library.
     shift : int
         Output index in the full result, ``0 .. len(signal) + len(kernel) - 2``.
     flip : bool, default False
         True draws convolution (kernel reversed), False cross-correlation.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure is made if omitted.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure is made if omitted.
 
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on; the output row holds all ``n + m - 1`` outputs.
 
     Examples
     --------
@@ -107,16 +121,35 @@ def sliding_kernel(signal, kernel, shift, *, flip=False, ax=None):
     return ax
 
 
-def animate_sliding(signal, kernel, *, flip=False, interval=900, dpi=72):
+def animate_sliding(
+    signal: Array,
+    kernel: Array,
+    *,
+    flip: bool = False,
+    interval: int = 900,
+    dpi: int = 72,
+) -> FuncAnimation:
     """Animate :func:`sliding_kernel` over every output position.
 
     The figure is closed before returning, so a notebook shows only the animation; call
     ``.to_jshtml()`` on the result for a player that runs in a plain browser. ``dpi`` sets
     the resolution of the frames, which are inlined as PNG images in that player.
 
+    Parameters
+    ----------
+    signal, kernel : Array
+        1-D, of shapes ``(n,)`` and ``(m,)``, from any supported array library.
+    flip : bool, default False
+        True animates convolution (kernel reversed), False cross-correlation.
+    interval : int, default 900
+        Milliseconds per frame.
+    dpi : int, default 72
+        Resolution of the frames.
+
     Returns
     -------
     matplotlib.animation.FuncAnimation
+        ``n + m - 1`` frames, one per output of the ``"full"`` result.
 
     Examples
     --------

@@ -12,6 +12,9 @@ computes with. Cubes carry a ``gid``: ``"reads:c,r,col"`` for an input sample re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
@@ -20,6 +23,9 @@ from matplotlib.patches import Polygon
 
 from .. import arithmetic, channels, windows
 from ._style import COLORS, FONT, TITLE, WIDTH, _pair2, _square, group_color
+
+if TYPE_CHECKING:
+    import matplotlib.axes
 
 DX, DY = 0.5, 0.38  # the projection of one channel of depth
 
@@ -236,17 +242,17 @@ def _colors(c_in, c_out, groups):
 
 
 def channel_step(
-    in_channels,
-    out_channels,
-    groups=1,
-    out_channel=0,
-    position=(0, 0),
+    in_channels: int,
+    out_channels: int,
+    groups: int = 1,
+    out_channel: int = 0,
+    position: tuple[int, int] = (0, 0),
     *,
-    kernel_size=3,
-    input_size=4,
-    padding=0,
-    ax=None,
-):
+    kernel_size: int | tuple[int, int] = 3,
+    input_size: int | tuple[int, int] = 4,
+    padding: int | tuple[int, int] | str = 0,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """One output sample of a (grouped) 2-D convolution, as 3-D tensors.
 
     Left: the input, ``in_channels`` deep, tinted by group (by channel when
@@ -258,9 +264,28 @@ def channel_step(
     channel's row outlined. ``groups=1`` is a standard layer, ``groups=in_channels``
     depthwise, a 1x1 kernel pointwise.
 
+    Parameters
+    ----------
+    in_channels, out_channels : int
+        Channels of the layer's input and output.
+    groups : int, default 1
+        Channel groups; must divide both channel counts.
+    out_channel : int, default 0
+        The output channel shown, in ``0 .. out_channels - 1``.
+    position : (int, int), default (0, 0)
+        The output position shown; must lie inside the output.
+    kernel_size, input_size : int or (int, int)
+        Height and width (an int means square); stride and dilation are 1.
+    padding : int, (int, int), "same" or "valid", default 0
+        As in :func:`convnb.conv`; drawn as hatched rows and columns around the input.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure if omitted.
+
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on. The input samples read carry the gid ``"reads:c,r,col"``, the
+        output sample written ``"writes:o,r,col"``.
 
     Examples
     --------
@@ -366,21 +391,35 @@ def _done(ax, title):
 
 
 def animate_channels(
-    in_channels,
-    out_channels,
-    groups=1,
+    in_channels: int,
+    out_channels: int,
+    groups: int = 1,
     *,
-    kernel_size=3,
-    input_size=4,
-    padding=0,
-    positions=None,
-    interval=1100,
-):
+    kernel_size: int | tuple[int, int] = 3,
+    input_size: int | tuple[int, int] = 4,
+    padding: int | tuple[int, int] | str = 0,
+    positions: Sequence[tuple[int, int]] | None = None,
+    interval: int = 1100,
+) -> FuncAnimation:
     """Animate :func:`channel_step` over every output channel (at each of ``positions``).
+
+    Parameters
+    ----------
+    in_channels, out_channels, groups : int
+        The layer, as in :func:`channel_step`.
+    kernel_size, input_size, padding
+        As in :func:`channel_step`.
+    positions : sequence of (int, int), optional
+        Output positions to visit, each for every output channel; by default the
+        output's central position only.
+    interval : int, default 1100
+        Milliseconds per frame.
 
     Returns
     -------
     matplotlib.animation.FuncAnimation
+        ``len(positions) * out_channels`` frames: every output channel at the first
+        position, then at the next; its figure is closed.
 
     Examples
     --------
@@ -414,16 +453,16 @@ def animate_channels(
 
 
 def separable_step(
-    channels_in,
-    out_channels,
-    step,
-    position=(0, 0),
+    channels_in: int,
+    out_channels: int,
+    step: int,
+    position: tuple[int, int] = (0, 0),
     *,
-    kernel_size=3,
-    input_size=4,
-    multiplier=1,
-    ax=None,
-):
+    kernel_size: int | tuple[int, int] = 3,
+    input_size: int | tuple[int, int] = 4,
+    multiplier: int = 1,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """One step of a depthwise-separable layer, as two rows of 3-D tensors.
 
     Top row, the first pass: a depthwise convolution (``groups = channels_in``, channel
@@ -433,9 +472,30 @@ def separable_step(
     channel each), the next ``out_channels`` steps the second; the other pass is drawn
     without highlights. What each step reads is what :func:`channel_step` shows.
 
+    Parameters
+    ----------
+    channels_in : int
+        Channels of the input (and groups of the depthwise pass).
+    out_channels : int
+        Channels of the output of the pointwise pass.
+    step : int
+        In ``0 .. channels_in * multiplier + out_channels - 1``, as above.
+    position : (int, int), default (0, 0)
+        The output position shown (the same in both passes); must lie inside the output.
+    kernel_size, input_size : int or (int, int)
+        Height and width of the depthwise kernel and of the input (an int means square);
+        no padding, stride 1.
+    multiplier : int, default 1
+        Channel multiplier of the depthwise pass: the intermediate tensor has
+        ``channels_in * multiplier`` channels.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure if omitted.
+
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on; the active pass's cubes carry the gids of
+        :func:`channel_step`.
 
     Examples
     --------
@@ -527,20 +587,31 @@ def separable_step(
 
 
 def animate_separable(
-    channels_in,
-    out_channels,
+    channels_in: int,
+    out_channels: int,
     *,
-    kernel_size=3,
-    input_size=4,
-    multiplier=1,
-    position=None,
-    interval=1100,
-):
+    kernel_size: int | tuple[int, int] = 3,
+    input_size: int | tuple[int, int] = 4,
+    multiplier: int = 1,
+    position: tuple[int, int] | None = None,
+    interval: int = 1100,
+) -> FuncAnimation:
     """Animate :func:`separable_step`: the depthwise pass, then the pointwise pass.
+
+    Parameters
+    ----------
+    channels_in, out_channels, kernel_size, input_size, multiplier
+        As in :func:`separable_step`.
+    position : (int, int), optional
+        The output position shown; by default the central one.
+    interval : int, default 1100
+        Milliseconds per frame.
 
     Returns
     -------
     matplotlib.animation.FuncAnimation
+        ``channels_in * multiplier + out_channels`` frames, one per step of
+        :func:`separable_step`; its figure is closed.
 
     Examples
     --------
@@ -569,7 +640,9 @@ def animate_separable(
     return _animation(draw, frames, interval)
 
 
-def shuffle_step(channels_count, groups, group, *, ax=None):
+def shuffle_step(
+    channels_count: int, groups: int, group: int, *, ax: matplotlib.axes.Axes | None = None
+) -> matplotlib.axes.Axes:
     """Channel shuffle between two grouped layers, for one group of the second layer.
 
     Top: the output channels of the first grouped layer, coloured by its group. Middle:
@@ -579,9 +652,22 @@ def shuffle_step(channels_count, groups, group, *, ax=None):
     (:func:`convnb.channels.input_channels`) are solid, with lines back to where they came
     from; the title says which groups of the first layer they come from.
 
+    Parameters
+    ----------
+    channels_count : int
+        Channels between the two layers.
+    groups : int
+        Groups of both layers and of the shuffle; must divide ``channels_count``.
+    group : int
+        The group of the second layer shown, in ``0 .. groups - 1``.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (cleared first); a new figure if omitted.
+
     Returns
     -------
     matplotlib.axes.Axes
+        The axes drawn on. The channels read carry the gid ``"read:j"`` (position after
+        the shuffle), where they came from ``"source:c"``.
 
     Examples
     --------
@@ -681,12 +767,20 @@ def shuffle_step(channels_count, groups, group, *, ax=None):
     return ax
 
 
-def animate_shuffle(channels_count, groups, *, interval=1400):
+def animate_shuffle(channels_count: int, groups: int, *, interval: int = 1400) -> FuncAnimation:
     """Animate :func:`shuffle_step` over the groups of the second layer.
+
+    Parameters
+    ----------
+    channels_count, groups : int
+        As in :func:`shuffle_step`.
+    interval : int, default 1400
+        Milliseconds per frame.
 
     Returns
     -------
     matplotlib.animation.FuncAnimation
+        ``groups`` frames, one per group of the second layer; its figure is closed.
 
     Examples
     --------

@@ -4,6 +4,7 @@ computation uses), never from a separate copy of the geometry."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
@@ -11,13 +12,22 @@ from matplotlib.patches import Rectangle
 from ..halos import AxisPlan
 from ._style import COLORS
 
+if TYPE_CHECKING:
+    import matplotlib.axes
+
 __all__ = ["halo_cone", "tiles"]
 
 _HALO = COLORS["kernel"]
 _CORE = COLORS["output"]
 
 
-def tiles(rows: AxisPlan, cols: AxisPlan, picks: Sequence[tuple[int, int]], *, ax=None):
+def tiles(
+    rows: AxisPlan,
+    cols: AxisPlan,
+    picks: Sequence[tuple[int, int]],
+    *,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """An image split into chunks, with the window (chunk plus halo) of some tiles.
 
     Parameters
@@ -26,11 +36,12 @@ def tiles(rows: AxisPlan, cols: AxisPlan, picks: Sequence[tuple[int, int]], *, a
         The plans along the two spatial axes (:func:`convnb.tiled.tile_plan`).
     picks : sequence of (int, int)
         ``(row tile, column tile)`` indices of the tiles whose windows are drawn.
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (not cleared); a new figure if omitted.
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
         The image is blue with the chunk boundaries in black; for each picked tile, its
         own input chunk is green and its halo orange, outlined; the padding around the
         image (where windows reach past the edge) is hatched.
@@ -86,7 +97,13 @@ def _own_chunk(plan, i):
     return start, start + plan.chunks[i]
 
 
-def halo_cone(plan: AxisPlan, tile: int, *, names: Sequence[str] | None = None, ax=None):
+def halo_cone(
+    plan: AxisPlan,
+    tile: int,
+    *,
+    names: Sequence[str] | None = None,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """Along one axis: the window each layer reads for one tile, from input to output.
 
     Parameters
@@ -97,11 +114,12 @@ def halo_cone(plan: AxisPlan, tile: int, *, names: Sequence[str] | None = None, 
         Which tile.
     names : sequence of str, optional
         Row labels, input first (default ``x``, ``h1``, ..., ``y``).
-    ax : matplotlib Axes, optional
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (not cleared); a new figure if omitted.
 
     Returns
     -------
-    matplotlib Axes
+    matplotlib.axes.Axes
         One row per layer input and one for the output; each row shows that activation's
         positions (blue inside, hatched in the padding) and, in orange, the window the tile
         needs, whose width at the input is its chunk plus the halo.

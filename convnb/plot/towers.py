@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..networks import NETWORKS, Conv, Linear, Pool
 from ._style import COLORS, _finish, group_color
+
+if TYPE_CHECKING:
+    import matplotlib.axes
 
 __all__ = ["two_towers"]
 
@@ -16,7 +22,11 @@ def _width(layer) -> int:
     return layer.out_channels if isinstance(layer, Conv) else layer.out_features
 
 
-def two_towers(layers=None, *, ax=None):
+def two_towers(
+    layers: Sequence[Conv | Pool | Linear] | None = None,
+    *,
+    ax: matplotlib.axes.Axes | None = None,
+) -> matplotlib.axes.Axes:
     """The two-GPU picture of a network split in two towers, drawn from its description.
 
     Each convolution or fully connected layer is a column of two boxes, one per GPU, each
@@ -28,9 +38,9 @@ def two_towers(layers=None, *, ax=None):
 
     Parameters
     ----------
-    layers : list, optional
-        A network of :mod:`convnb.networks` layers; AlexNet's (``NETWORKS["AlexNet"]``) by
-        default.
+    layers : sequence of Conv, Pool and Linear, optional
+        A network of :mod:`convnb.networks` layers, in order; AlexNet's
+        (``NETWORKS["AlexNet"]``) by default. Any other kind of layer is a ValueError.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure by default.
 
