@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from . import arithmetic, kernels
+from . import algorithms, arithmetic, kernels
 from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
 from .padding import check_mode, pad
 from .windows import tap_slices
@@ -37,6 +37,7 @@ def conv(
     dilation=1,
     groups=1,
     padding_mode="zeros",
+    algorithm="auto",
 ):
     """N-dimensional convolution (cross-correlation) with PyTorch's semantics.
 
@@ -62,6 +63,11 @@ def conv(
         group sees only its input group. ``groups == C_in`` is a depthwise convolution.
     padding_mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
         What the padding holds (see :mod:`convnb.padding`).
+    algorithm : {"auto", "direct", "winograd", "winograd2", "fft"}, default "auto"
+        How to compute it (see :mod:`convnb.algorithms`): the definition's products
+        (``"direct"``), Winograd's F(4x4, 3x3) or F(2x2, 3x3) (2-D 3x3 stride-1 layers),
+        or the FFT (stride-1 layers). ``"auto"`` picks by shape and dtype
+        (:func:`convnb.algorithms.choose`); small layers always run ``"direct"``.
 
     Returns
     -------
@@ -76,7 +82,8 @@ def conv(
     ValueError
         For ranks or channel counts that do not fit, ``groups`` that does not divide the
         channels, non-positive stride or dilation, negative padding, an unknown padding
-        string or mode, or a dilated kernel larger than the padded input.
+        string or mode, a dilated kernel larger than the padded input, or an ``algorithm``
+        that cannot compute this layer (Winograd with stride or dilation 2, say).
 
     Notes
     -----
@@ -108,11 +115,13 @@ def conv(
     if bias is not None:
         check_dtype(xp, bias, "bias", _FLOATING)
     return correlate_nd(
-        xp, x, weight, bias, stride, padding, dilation, groups, padding_mode, name="conv"
+        xp, x, weight, bias, stride, padding, dilation, groups, padding_mode, "conv", algorithm
     )
 
 
-def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding_mode, name):
+def correlate_nd(
+    xp, x, weight, bias, stride, padding, dilation, groups, padding_mode, name, algorithm="direct"
+):
     """Check the arguments, then cross-correlate; shared by :func:`conv` and convnb.signal."""
     nd = weight.ndim - 2
     if nd not in (1, 2, 3):
@@ -150,6 +159,7 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
     stride = positive_ints(stride, nd, "stride")
     dilation = positive_ints(dilation, nd, "dilation")
     check_mode(padding_mode)
+    algorithms.check(algorithm, kernel, stride, dilation)
     pads = arithmetic.resolve_padding(padding, spatial, kernel, stride, dilation)
     out = tuple(
         arithmetic.conv_output_size(*args)
@@ -161,7 +171,11 @@ def correlate_nd(xp, x, weight, bias, stride, padding, dilation, groups, padding
     x = xp.astype(x, dtype, copy=False)
     weight = xp.astype(weight, dtype, copy=False)
     native = kernels.native(x)
-    if native is not None:  # NumPy or CuPy: the fast paths
+    if algorithm == "auto":
+        algorithm = algorithms.choose(x, weight, groups, stride, dilation)
+    if algorithm != "direct":
+        y = algorithms.correlate(algorithm, x, weight, groups, dilation)
+    elif native is not None:  # NumPy or CuPy: the fast paths
         y = kernels.correlate(native, x, weight, groups, stride, dilation, out)
     else:
         y = _correlate_portable(xp, x, weight, groups, stride, dilation, out)
@@ -247,6 +261,7 @@ def _fixed_rank(nd):
         dilation=1,
         groups=1,
         padding_mode="zeros",
+        algorithm="auto",
     ):
         if weight.ndim != nd + 2:
             raise ValueError(
@@ -262,6 +277,7 @@ def _fixed_rank(nd):
             dilation=dilation,
             groups=groups,
             padding_mode=padding_mode,
+            algorithm=algorithm,
         )
 
     conv_nd.__name__ = conv_nd.__qualname__ = f"conv{nd}d"
