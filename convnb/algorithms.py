@@ -84,15 +84,22 @@ def choose(x, weight, groups: int, stride: tuple, dilation: tuple) -> str:
 
     Notes
     -----
-    The rule, in order (measured with ``python -m convnb.bench``, float32, 2 threads):
+    The rule, in order. Measured here in CPU time with one thread (``time.process_time``,
+    the machine being shared), batch 8, float32, ms for direct / F(4x4) / F(2x2) / FFT /
+    PyTorch: dense 3x3 256@28 690 / 145 / 173 / 2238 / 205; dense 3x3 64@56
+    74 / 66 / 92 / 460 / 52; grouped 3x3 g=32 256@28 31 / 64 / 75 / 94 / 14; 11x11 64@56
+    FFT 656, PyTorch 967; 7x7 3->64 at 512x512 direct 233, FFT 1594, PyTorch 224. Re-measure
+    with ``python -m convnb.bench --algorithm NAME`` on a quiet machine.
 
     1. Complex dtypes, strided layers, depthwise layers (one input channel per group,
        memory-bound: fewer multiplications do not help) and layers under
        ``AUTO_MIN_MACS`` multiply-accumulates run ``"direct"``; so do all small examples,
        which therefore keep the definition's exact sums.
-    2. 2-D 3x3 dense or grouped layers with dilation 1, at least 8 input channels per
+    2. 2-D 3x3 dense or grouped layers with dilation 1, at least 16 input channels per
        group and an output of at least 8x8: ``"winograd"`` (F(4x4, 3x3), 4x fewer
-       multiplications; float32 error a few times that of the direct sum).
+       multiplications; float32 error about 10 times that of the direct sum). With 8
+       channels per group (ResNeXt's g=32 layer) the 36 small products per tile lose to
+       the direct method.
     3. Kernels of at least 7x7 taps (49 in any number of dimensions) with at least 16
        input channels per group: ``"fft"``.
     4. Everything else: ``"direct"``.
@@ -113,7 +120,7 @@ def choose(x, weight, groups: int, stride: tuple, dilation: tuple) -> str:
     ):
         return "direct"
     if nd == 2 and kernel == (3, 3) and all(d == 1 for d in dilation):
-        if per_group >= 8 and min(out) >= 8:
+        if per_group >= 16 and min(out) >= 8:
             return "winograd"
         return "direct"
     if math.prod(kernel) >= 49 and per_group >= 16:

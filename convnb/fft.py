@@ -109,14 +109,9 @@ def correlate(x: Array, weight: Array, groups: int = 1, dilation: tuple = ()) ->
     padded, kernel = tuple(x.shape[2:]), tuple(weight.shape[2:])
     out = tuple(p - k + 1 for p, k in zip(padded, kernel, strict=True))
     size = tuple(fast_length(p) for p in padded)
-    axes = tuple(range(2, 2 + nd))
     real = xp.isdtype(x.dtype, "real floating")
-    if real:
-        fx = xp.fft.rfftn(x, s=size, axes=axes)
-        fw = xp.conj(xp.fft.rfftn(weight, s=size, axes=axes))
-    else:
-        fx = xp.fft.fftn(x, s=size, axes=axes)
-        fw = xp.conj(xp.fft.fftn(xp.conj(weight), s=size, axes=axes))
+    fx = _forward(xp, x, size, real)
+    fw = xp.conj(_forward(xp, weight if real else xp.conj(weight), size, real))
     freq = tuple(fx.shape[2:])
     f = math.prod(freq)
     g_out = c_out // groups
@@ -131,9 +126,24 @@ def correlate(x: Array, weight: Array, groups: int = 1, dilation: tuple = ()) ->
         b = xp.permute_dims(fx, (3, 1, 2, 0))  # (F, G, C/G, N)
         fy = xp.permute_dims(a @ b, (3, 1, 2, 0))  # (N, G, O/G, F)
     fy = xp.reshape(fy, (n, c_out, *freq))
+    for ax in range(2, 1 + nd):  # inverse along the leading axes, keeping only outputs
+        fy = xp.fft.ifft(fy, n=size[ax - 2], axis=ax)
+        fy = fy[(slice(None),) * ax + (slice(0, out[ax - 2]), ...)]
     if real:
-        y = xp.fft.irfftn(fy, s=size, axes=axes)
+        y = xp.fft.irfft(fy, n=size[-1], axis=-1)
     else:
-        y = xp.fft.ifftn(fy, s=size, axes=axes)
-    y = y[(..., *(slice(0, o) for o in out))]
-    return xp.astype(y, x.dtype, copy=False)
+        y = xp.fft.ifft(fy, n=size[-1], axis=-1)
+    return xp.astype(y[..., : out[-1]], x.dtype, copy=False)
+
+
+def _forward(xp, a, size, real):
+    """The n-D spectrum of ``a`` zero-padded to ``size``, one axis at a time.
+
+    The last axis goes first, while the other axes still have their unpadded extents (a
+    kernel's few rows rather than the input's many): the same result as ``rfftn(a, s=size)``
+    for less work."""
+    nd = len(size)
+    a = xp.fft.rfft(a, n=size[-1], axis=-1) if real else xp.fft.fft(a, n=size[-1], axis=-1)
+    for ax in range(a.ndim - 2, a.ndim - 1 - nd, -1):
+        a = xp.fft.fft(a, n=size[ax - a.ndim], axis=ax)
+    return a

@@ -38,7 +38,8 @@ POINTS = (0, 1, -1, 2, -2, Fraction(1, 2), Fraction(-1, 2), 3, -3)
 """Interpolation points, in the order they are used; the last point is always infinity.
 
 Small integers first, then halves: the transforms' entries stay small, which keeps the
-rounding error of each tile size as low as it can be (Lavin and Gray, 2016, section 4)."""
+rounding error of each tile size low (measured per tile size in the chapter "Fast
+algorithms")."""
 
 
 def _poly_mul(p, q):

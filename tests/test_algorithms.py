@@ -126,7 +126,7 @@ def test_a_wrong_transform_fails_the_check():
 
 
 def test_f23_matches_lavin_and_gray_up_to_row_signs():
-    """Their F(2,3) (section 4.1) uses the same points 0, 1, -1; rows may differ in sign."""
+    """Their F(2,3) (section 4) uses the same points 0, 1, -1; rows may differ in sign."""
     lavin_bt = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]
     lavin_at = [[1, 1, 1, 0], [0, 1, -1, -1]]
     at, _, bt = winograd.transforms(2, 3)
@@ -179,6 +179,8 @@ def test_auto_keeps_small_layers_exact_and_picks_by_shape():
     assert algorithms.choose(x, np.ones((64, 1, 3, 3), np.float32), 64, (1, 1), (1, 1)) == (
         "direct"
     )
+    grouped = np.ones((8, 256, 30, 30), dtype=np.float32), np.ones((256, 8, 3, 3), np.float32)
+    assert algorithms.choose(*grouped, 32, (1, 1), (1, 1)) == "direct"  # 8 per group: measured
     wide = np.ones((8, 64, 66, 66), dtype=np.float32)
     assert algorithms.choose(wide, np.ones((64, 64, 11, 11), np.float32), 1, (1, 1), (1, 1)) == (
         "fft"

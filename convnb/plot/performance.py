@@ -43,9 +43,21 @@ def benchmark(report, *, axes=None):
     axes[0].set_xlabel("GFLOP/s (2 x multiply-accumulates per second)")
     axes[0].legend(fontsize=8, loc="lower right")
     ratios = [r["ratio"] if r["ratio"] is not None else np.nan for r in rows]
-    axes[1].barh(y, ratios, color=COLORS["kernel"], edgecolor=COLORS["edge"])
+    bars = axes[1].barh(y, ratios, color=COLORS["kernel"], edgecolor=COLORS["edge"])
+    if all("convnb_ms_min" in r and r["ratio"] is not None for r in rows):
+        # the range of ratios the rounds allow: fastest over slowest to slowest over fastest
+        low = [r["ratio"] - r["convnb_ms_min"] / r["torch_ms_max"] for r in rows]
+        high = [r["convnb_ms_max"] / r["torch_ms_min"] - r["ratio"] for r in rows]
+        axes[1].errorbar(ratios, y, xerr=[low, high], fmt="none", ecolor="black", capsize=2)
+        for bar, r in zip(bars, rows):
+            if r.get("noisy"):
+                bar.set_hatch("///")
+                bar.set_alpha(0.5)
     axes[1].axvline(1.0, color=COLORS["focus"], linewidth=1)
-    axes[1].set_xlabel("time of convnb / time of PyTorch (lower is better)")
+    axes[1].set_xlabel(
+        "time of convnb / time of PyTorch (lower is better; whiskers: range over rounds, "
+        "hatched: noisy)"
+    )
     threads = report.get("threads") or "default"
     axes[0].set_title(f"convnb on NumPy, {threads} thread(s)", fontsize=10)
     axes[1].set_title(f"against PyTorch {report.get('torch') or '(not installed)'}", fontsize=10)
