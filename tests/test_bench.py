@@ -35,16 +35,25 @@ def test_quick_run_writes_a_complete_report(tmp_path, capsys):
 
 
 def test_rows_stream_as_they_finish():
+    events = []
+
     class Recorder(io.StringIO):
-        flushes = 0
+        def write(self, text):
+            events.append(("write", text))
+            return super().write(text)
 
         def flush(self):
-            Recorder.flushes += 1
+            events.append(("flush", None))
 
     out = Recorder()
     bench.run(quick=True, rounds=1, out=out, only="depthwise")
-    assert "depthwise 3x3 C=256 28x28" in out.getvalue()
-    assert Recorder.flushes >= out.getvalue().count("\n") - 1  # every line flushed
+    rows = [
+        i for i, (kind, text) in enumerate(events) if kind == "write" and "depthwise 3x3" in text
+    ]
+    assert len(rows) == 1  # the quick set has one depthwise workload
+    for i in rows:  # each row is flushed before anything else is measured or written
+        later = [kind for kind, text in events[i + 1 :] if kind == "flush" or text.strip()]
+        assert later[0] == "flush"
 
 
 def test_rounds_interleave_the_libraries():
