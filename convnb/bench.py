@@ -262,7 +262,14 @@ NOISY = 0.25  # a row whose spread, (max - min) / median, exceeds this is re-mea
 
 
 def cpu_info() -> dict:
-    """The processor as the operating system reports it (a hypervisor may mask the model)."""
+    """The processor as the operating system reports it (a hypervisor may mask the model).
+
+    Returns
+    -------
+    dict
+        ``model``, ``logical_cpus``, and from ``/proc/cpuinfo`` where it exists ``family``,
+        ``model_number``, ``mhz``, the SIMD flags ``simd`` and ``hypervisor``.
+    """
     info = {"model": platform.processor() or platform.machine(), "logical_cpus": os.cpu_count()}
     try:
         text = open("/proc/cpuinfo").read()
@@ -285,7 +292,20 @@ def cpu_info() -> dict:
 
 
 def threads_in_effect(torch) -> dict:
-    """Threads each library will use now, as they report it, and the variables that steer them."""
+    """Threads each library will use now, as they report it, and the variables that steer them.
+
+    Parameters
+    ----------
+    torch : module or None
+        PyTorch, if installed.
+
+    Returns
+    -------
+    dict
+        ``numpy_pools`` (threadpoolctl's view of NumPy's BLAS and OpenMP pools), ``torch``
+        (``torch.get_num_threads()``) and ``environment`` (the thread and OpenBLAS variables
+        that are set, such as ``OPENBLAS_CORETYPE``).
+    """
     pools = []
     try:
         from threadpoolctl import threadpool_info
@@ -315,7 +335,20 @@ def threads_in_effect(torch) -> dict:
 
 
 def limit_threads(threads: int, torch):
-    """Limit NumPy's pools and PyTorch to ``threads``, or raise SystemExit saying why not."""
+    """Limit NumPy's pools and PyTorch to ``threads``, or raise SystemExit saying why not.
+
+    Parameters
+    ----------
+    threads : int
+        The number of threads both libraries must use.
+    torch : module or None
+        PyTorch, if installed.
+
+    Returns
+    -------
+    threadpoolctl.threadpool_limits
+        The limiter; ``unregister()`` it to restore the previous limits.
+    """
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
@@ -338,7 +371,20 @@ def limit_threads(threads: int, torch):
 
 
 def interleaved(fs: dict, rounds: int) -> dict:
-    """Times of each function in ``fs``, one call of each per round (after a warm-up call)."""
+    """Times of each function in ``fs``, one call of each per round (after a warm-up call).
+
+    Parameters
+    ----------
+    fs : dict of str to callable
+        The functions to time, in the order they run in each round.
+    rounds : int
+        Number of rounds.
+
+    Returns
+    -------
+    dict of str to list of float
+        Seconds per call, ``rounds`` of them per function.
+    """
     for f in fs.values():
         f()
     times = {name: [] for name in fs}
@@ -351,12 +397,38 @@ def interleaved(fs: dict, rounds: int) -> dict:
 
 
 def spread(times) -> float:
-    """(max - min) / median of a list of times."""
+    """(max - min) / median of a list of times.
+
+    Parameters
+    ----------
+    times : list of float
+        Times of one function.
+
+    Returns
+    -------
+    float
+        The spread, as a fraction of the median.
+    """
     return (max(times) - min(times)) / statistics.median(times)
 
 
 def measure(fs: dict, rounds: int, retries: int = 2) -> tuple[dict, bool]:
-    """Interleaved times; a noisy measurement is repeated, and the steadiest one kept."""
+    """Interleaved times; a noisy measurement is repeated, and the steadiest one kept.
+
+    Parameters
+    ----------
+    fs : dict of str to callable
+        The functions to time (see :func:`interleaved`).
+    rounds : int
+        Rounds per measurement.
+    retries : int, default 2
+        Further measurements while the worst spread exceeds ``NOISY``.
+
+    Returns
+    -------
+    tuple of (dict, bool)
+        The steadiest measurement's times, and whether it is still noisy.
+    """
     best = None
     for _ in range(1 + retries):
         times = interleaved(fs, rounds)
