@@ -32,6 +32,8 @@ from array_api_compat import device as device_of
 
 from ._typing import Array
 
+_BLOCK = 2**26  # bytes of transformed tiles one pass keeps: bounds the scratch memory
+
 __all__ = ["POINTS", "check_transforms", "correlate", "correlate_1d", "transforms", "verify"]
 
 POINTS = (0, 1, -1, 2, -2, Fraction(1, 2), Fraction(-1, 2), 3, -3)
@@ -277,22 +279,32 @@ def correlate(x: Array, weight: Array, groups: int = 1, tile: int = 4) -> Array:
         grown = xp.zeros((c, n, hp, wp), dtype=x.dtype, device=dev)
         grown[:, :, :h, :wd] = xt
         xt = grown
-    # d[(u, v), c, n, i, j] = x[n, c, i*m + u, j*m + v]: the overlapping tiles
-    d = xp.stack(
-        [
-            xt[:, :, u : u + (th - 1) * m + 1 : m, v : v + (tw - 1) * m + 1 : m]
-            for u in range(a)
-            for v in range(a)
-        ]
-    )
-    v_ = _kron(xp, bt, bt) @ xp.reshape(d, (a * a, -1))  # (a*a, C * N * tiles)
-    v_ = xp.reshape(v_, (a * a, groups, per_group, n * th * tw))
     u_ = xp.reshape(weight, (c_out * per_group, r * r)) @ xp.permute_dims(
         _kron(xp, gm, gm), (1, 0)
     )
     u_ = xp.reshape(xp.permute_dims(u_, (1, 0)), (a * a, groups, c_out // groups, per_group))
-    prod = u_ @ v_  # (a*a, G, C_out/G, N * tiles): the multiplications
-    y = _kron(xp, at, at) @ xp.reshape(prod, (a * a, -1))  # (m*m, C_out * N * tiles)
-    y = xp.reshape(y, (m, m, c_out, n, th, tw))
-    y = xp.reshape(xp.permute_dims(y, (3, 2, 4, 0, 5, 1)), (n, c_out, th * m, tw * m))
+    bb, aa = _kron(xp, bt, bt), _kron(xp, at, at)
+    # images per pass: the transformed tiles of one pass stay within _BLOCK bytes
+    per_image = a * a * max(c, c_out) * th * tw * x.dtype.itemsize
+    chunk = max(1, min(n, _BLOCK // max(1, per_image)))
+    parts = []
+    for b0 in range(0, n, chunk):
+        k = min(n, b0 + chunk) - b0
+        # d[(u, v), c, n, i, j] = x[n, c, i*m + u, j*m + v]: the overlapping tiles
+        d = xp.stack(
+            [
+                xt[:, b0 : b0 + k, u : u + (th - 1) * m + 1 : m, v : v + (tw - 1) * m + 1 : m]
+                for u in range(a)
+                for v in range(a)
+            ]
+        )
+        v_ = bb @ xp.reshape(d, (a * a, -1))  # (a*a, C * k * tiles)
+        v_ = xp.reshape(v_, (a * a, groups, per_group, k * th * tw))
+        prod = u_ @ v_  # (a*a, G, C_out/G, k * tiles): the multiplications
+        y = aa @ xp.reshape(prod, (a * a, -1))  # (m*m, C_out * k * tiles)
+        y = xp.reshape(y, (m, m, c_out, k, th, tw))
+        parts.append(
+            xp.reshape(xp.permute_dims(y, (3, 2, 4, 0, 5, 1)), (k, c_out, th * m, tw * m))
+        )
+    y = parts[0] if len(parts) == 1 else xp.concat(parts, axis=0)
     return y[:, :, :ho, :wo]
