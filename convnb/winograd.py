@@ -285,7 +285,7 @@ def correlate(x: Array, weight: Array, groups: int = 1, tile: int = 4) -> Array:
     u_ = xp.reshape(xp.permute_dims(u_, (1, 0)), (a * a, groups, c_out // groups, per_group))
     bb, aa = _kron(xp, bt, bt), _kron(xp, at, at)
     # images per pass: the transformed tiles of one pass stay within _BLOCK bytes
-    per_image = a * a * max(c, c_out) * th * tw * x.dtype.itemsize
+    per_image = a * a * max(c, c_out) * th * tw * getattr(x.dtype, "itemsize", 8)
     chunk = max(1, min(n, _BLOCK // max(1, per_image)))
     parts = []
     for b0 in range(0, n, chunk):
