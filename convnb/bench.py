@@ -1,15 +1,16 @@
 """Benchmark every convolution type against PyTorch, measured in the same run.
 
-    python -m convnb.bench [--quick] [--threads N] [--rounds R] [--json FILE]
+    python -m convnb.bench [--quick] [--threads N] [--rounds R] [--algorithm A] [--json FILE]
 
-For each workload it prints the median time of convnb, the time of the loop definition in
-:mod:`convnb.reference` on a tiny version of the same layer (to show what the fast code is
-compared with), PyTorch's time when torch is installed, the ratio convnb / PyTorch, convnb's
-rate in GFLOP/s (2 x multiply-accumulates per second), that rate as a share of this machine's
-float32 matrix-multiply rate measured at the start, and the peak scratch memory of one call
-(NumPy reports its allocations to :mod:`tracemalloc`). ``--json`` writes the same numbers for
-machines. Nothing here asserts a speed: timings on shared machines drift, so compare ratios
-within one run.
+Each workload is timed in interleaved rounds (one convnb call, then one PyTorch call, per
+round, after a warm-up call of each), so both see the same machine load. A row prints as
+soon as it is measured: median, minimum and maximum of both, their ratio, the spread, and
+convnb's effective GFLOP/s; the header printed first explains each column and records the
+processor and the threads in effect. A row whose spread exceeds 25% of its median is
+measured again (twice at most) and marked noisy if it stays so. ``--threads N`` is refused
+unless both NumPy's thread pools (through threadpoolctl) and PyTorch report N threads.
+``--json`` writes the same numbers. Nothing here asserts a speed: compare ratios within one
+run.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import statistics
 import sys
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import convnb
-from convnb import arithmetic, reference
+from convnb import algorithms, arithmetic
 
 
 @dataclass
@@ -120,6 +122,16 @@ def workloads(quick: bool) -> list[Workload]:
             "7x7 s1 3->64 512x512", "conv", (1, 3, 512, 512), ((64, 3, 7, 7),), {"padding": 3}
         ),
         Workload(
+            "7x7 s1 64->64 56x56", "conv", (n, 64, 56, 56), ((64, 64, 7, 7),), {"padding": 3}
+        ),
+        Workload(
+            "11x11 s1 64->64 56x56",
+            "conv",
+            (n, 64, 56, 56),
+            ((64, 64, 11, 11),),
+            {"padding": 5},
+        ),
+        Workload(
             "7x7 s2 3->64 512x512",
             "conv",
             (1, 3, 512, 512),
@@ -139,10 +151,10 @@ def workloads(quick: bool) -> list[Workload]:
     return table
 
 
-def convnb_call(w: Workload):
+def convnb_call(w: Workload, algorithm: str = "auto"):
     """The convnb call for a workload: ``f(x, weights)``."""
     if w.kind == "conv":
-        return lambda x, a: convnb.conv(x, a[0], **w.kwargs)
+        return lambda x, a: convnb.conv(x, a[0], algorithm=algorithm, **w.kwargs)
     if w.kind == "separable":
         return lambda x, a: convnb.separable_conv(x, a[0], a[1], **w.kwargs)
     if w.kind == "spatial":
@@ -246,111 +258,373 @@ def sgemm_rate(size=1024, rounds=5) -> float:
     return 2 * size**3 / t / 1e9
 
 
-def _tiny(w: Workload):
-    """The same layer, shrunk, for the loop reference (which is slow on purpose)."""
-    weights = [np.ones((min(s[0], 4), min(s[1], 4), *s[2:])) for s in w.weights]
-    x = np.ones((1, weights[0].shape[1] if w.kind != "transposed" else weights[0].shape[0], 8, 8))
-    if w.kind == "conv":
-        kw = dict(w.kwargs)
-        kw["groups"] = min(kw.get("groups", 1), weights[0].shape[0], x.shape[1])
-        g = kw["groups"]
-        x = np.ones((1, weights[0].shape[1] * g, 8, 8))
-        weights[0] = np.ones(
-            (g * max(1, weights[0].shape[0] // g), weights[0].shape[1], *weights[0].shape[2:])
+NOISY = 0.25  # a row whose spread, (max - min) / median, exceeds this is re-measured
+
+
+def cpu_info() -> dict:
+    """The processor as the operating system reports it (a hypervisor may mask the model).
+
+    Returns
+    -------
+    dict
+        ``model``, ``logical_cpus``, and from ``/proc/cpuinfo`` where it exists ``family``,
+        ``model_number``, ``mhz``, the SIMD flags ``simd`` and ``hypervisor``.
+    """
+    info = {"model": platform.processor() or platform.machine(), "logical_cpus": os.cpu_count()}
+    try:
+        text = open("/proc/cpuinfo").read()
+    except OSError:
+        return info
+    fields = dict(
+        line.split(":", 1) for line in text.splitlines()[:40] if ":" in line and line.strip()
+    )
+    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    flags = set(fields.get("flags", "").split())
+    info.update(
+        model=fields.get("model name", info["model"]),
+        family=fields.get("cpu family"),
+        model_number=fields.get("model"),
+        mhz=fields.get("cpu MHz"),
+        simd=sorted(f for f in flags if f.startswith(("avx", "fma", "sse4"))),
+        hypervisor="hypervisor" in flags,
+    )
+    return info
+
+
+def threads_in_effect(torch) -> dict:
+    """Threads each library will use now, as they report it, and the variables that steer them.
+
+    Parameters
+    ----------
+    torch : module or None
+        PyTorch, if installed.
+
+    Returns
+    -------
+    dict
+        ``numpy_pools`` (threadpoolctl's view of NumPy's BLAS and OpenMP pools), ``torch``
+        (``torch.get_num_threads()``) and ``environment`` (the thread and OpenBLAS variables
+        that are set, such as ``OPENBLAS_CORETYPE``).
+    """
+    pools = []
+    try:
+        from threadpoolctl import threadpool_info
+
+        pools = [
+            {k: p.get(k) for k in ("user_api", "internal_api", "num_threads", "architecture")}
+            for p in threadpool_info()
+        ]
+    except ImportError:
+        pass
+    env = {
+        k: os.environ[k]
+        for k in (
+            "OMP_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS",
+            "OPENBLAS_CORETYPE",
+            "OPENBLAS_L2_SIZE",
         )
-        return lambda: reference.conv(x, weights[0], **kw)
-    if w.kind == "transposed":
-        return lambda: reference.conv_transpose(x, weights[0], **w.kwargs)
-    return None
+        if k in os.environ
+    }
+    return {
+        "numpy_pools": pools,
+        "torch": torch.get_num_threads() if torch is not None else None,
+        "environment": env,
+    }
 
 
-def run(quick=False, rounds=5, threads=None, out=None) -> dict:
+def limit_threads(threads: int, torch):
+    """Limit NumPy's pools and PyTorch to ``threads``, or raise SystemExit saying why not.
+
+    Parameters
+    ----------
+    threads : int
+        The number of threads both libraries must use.
+    torch : module or None
+        PyTorch, if installed.
+
+    Returns
+    -------
+    threadpoolctl.threadpool_limits
+        The limiter; ``unregister()`` it to restore the previous limits.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise SystemExit(
+            f"--threads {threads}: threadpoolctl is not installed, so NumPy's threads cannot "
+            f"be limited (pip install threadpoolctl, or run without --threads)"
+        ) from None
+    limiter = threadpool_limits(limits=threads)
+    if torch is not None:
+        torch.set_num_threads(threads)
+    state = threads_in_effect(torch)
+    wrong = [p for p in state["numpy_pools"] if p["num_threads"] != threads]
+    if not state["numpy_pools"] or wrong or (torch is not None and state["torch"] != threads):
+        limiter.unregister()
+        raise SystemExit(
+            f"--threads {threads} could not be enforced: NumPy pools {state['numpy_pools']}, "
+            f"PyTorch {state['torch']}"
+        )
+    return limiter
+
+
+def interleaved(fs: dict, rounds: int) -> dict:
+    """Times of each function in ``fs``, one call of each per round (after a warm-up call).
+
+    Parameters
+    ----------
+    fs : dict of str to callable
+        The functions to time, in the order they run in each round.
+    rounds : int
+        Number of rounds.
+
+    Returns
+    -------
+    dict of str to list of float
+        Seconds per call, ``rounds`` of them per function.
+    """
+    for f in fs.values():
+        f()
+    times = {name: [] for name in fs}
+    for _ in range(rounds):
+        for name, f in fs.items():
+            start = time.perf_counter()
+            f()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def spread(times) -> float:
+    """(max - min) / median of a list of times.
+
+    Parameters
+    ----------
+    times : list of float
+        Times of one function.
+
+    Returns
+    -------
+    float
+        The spread, as a fraction of the median.
+    """
+    return (max(times) - min(times)) / statistics.median(times)
+
+
+def measure(fs: dict, rounds: int, retries: int = 2) -> tuple[dict, bool]:
+    """Interleaved times; a noisy measurement is repeated, and the steadiest one kept.
+
+    Parameters
+    ----------
+    fs : dict of str to callable
+        The functions to time (see :func:`interleaved`).
+    rounds : int
+        Rounds per measurement.
+    retries : int, default 2
+        Further measurements while the worst spread exceeds ``NOISY``.
+
+    Returns
+    -------
+    tuple of (dict, bool)
+        The steadiest measurement's times, and whether it is still noisy.
+    """
+    best = None
+    for _ in range(1 + retries):
+        times = interleaved(fs, rounds)
+        worst = max(spread(t) for t in times.values())
+        if best is None or worst < best[0]:
+            best = (worst, times)
+        if worst <= NOISY:
+            break
+    return best[1], best[0] > NOISY
+
+
+def _algorithm(w: Workload, algorithm: str) -> str:
+    if w.kind != "conv":
+        return "-"
+    if algorithm != "auto":
+        return algorithm
+    p = w.kwargs.get("padding", 0)
+    padded = np.empty((*w.x[:2], w.x[2] + 2 * p, w.x[3] + 2 * p), dtype=np.float32)
+    weight = np.empty(w.weights[0], dtype=np.float32)
+    k = w.kwargs
+    return algorithms.choose(
+        padded,
+        weight,
+        k.get("groups", 1),
+        (k.get("stride", 1),) * 2,
+        (k.get("dilation", 1),) * 2,
+    )
+
+
+HEADER = """\
+columns:
+  alg          the algorithm convnb ran (what algorithm="{algorithm}" resolved to)
+  convnb ms    median time of one call, over {rounds} rounds interleaved with PyTorch's
+  [min-max]    fastest and slowest of those rounds
+  torch ms     PyTorch CPU, the same layer, float32, in the same rounds
+  ratio        median convnb / median torch (below 1: convnb is faster)
+  spread       (max - min) / median, the worse of the two; "noisy" above {noisy:.0%} after
+               {retries} re-measurements: do not trust that row's ratio
+  GFLOP/s      2 x the definition's multiply-accumulates / convnb's median time. Winograd and
+               FFT do fewer multiplications, so for them this is an effective rate
+  %mm          that rate / the measured sgemm rate above (not the processor's peak);
+               above 100% (shown as >100%) only when the algorithm does fewer multiplications
+  scratch MiB  peak memory NumPy allocated during one call (tracemalloc)"""
+
+
+def run(
+    quick=False, rounds=5, threads=None, out=None, algorithm="auto", only=None, retries=2
+) -> dict:
+    """Measure every workload; print one row per workload as it finishes; return the report.
+
+    Parameters
+    ----------
+    quick : bool
+        A small subset at batch 2.
+    rounds : int
+        Interleaved rounds per workload (each round: one convnb call, one PyTorch call).
+    threads : int, optional
+        Limit NumPy and PyTorch to this many threads; refused (SystemExit) if it cannot be
+        enforced. None keeps the libraries' defaults, which the report records.
+    out : file, optional
+        Where the table goes (standard output by default).
+    algorithm : str
+        The ``algorithm`` argument of every convnb conv call.
+    only : str, optional
+        Run only workloads whose name contains this text.
+    retries : int
+        How many times a noisy workload is measured again.
+
+    Returns
+    -------
+    dict
+        The machine, the threads in effect, and one row per workload (see ``HEADER``).
+    """
     out = sys.stdout if out is None else out
     try:
         import torch
     except ImportError:
         torch = None
-    limiter = None
-    if threads is not None:
-        try:
-            from threadpoolctl import threadpool_limits
-
-            limiter = threadpool_limits(limits=threads)
-        except ImportError:
-            print("note: threadpoolctl is not installed; NumPy uses its default threads", file=out)
-        if torch is not None:
-            torch.set_num_threads(threads)
+    limiter = limit_threads(threads, torch) if threads is not None else None
+    state = threads_in_effect(torch)
+    cpu = cpu_info()
     rate = sgemm_rate()
     memory = bandwidth()
     rng = np.random.default_rng(0)
     results = []
-    header = (
-        f"{'workload':<42} {'convnb ms':>9} {'ref(tiny) ms':>12} {'torch ms':>9} "
-        f"{'ratio':>6} {'GFLOP/s':>8} {'%sgemm':>6} {'scratch MiB':>11}"
+
+    def say(text=""):
+        print(text, file=out, flush=True)
+
+    say(
+        f"cpu: {cpu['model']} (family {cpu.get('family')}, model {cpu.get('model_number')}, "
+        f"{cpu.get('logical_cpus')} logical"
+        f"{', under a hypervisor that may mask the model' if cpu.get('hypervisor') else ''}); "
+        f"NumPy {np.__version__}, PyTorch {torch.__version__ if torch else 'not installed'}"
     )
-    print(
-        f"sgemm (1024^2, float32): {rate:.0f} GFLOP/s; copy bandwidth: {memory:.1f} GB/s; "
-        f"threads: "
-        f"{threads if threads else 'default'}; torch: "
-        f"{torch.__version__ if torch else 'not installed (no ratios)'}",
-        file=out,
+    pools = ", ".join(
+        f"{p['internal_api']} {p['num_threads']}"
+        + (f" ({p['architecture']})" if p.get("architecture") else "")
+        for p in state["numpy_pools"]
     )
-    print(header, file=out)
+    say(
+        f"threads in effect: NumPy pools [{pools or 'unknown: threadpoolctl not installed'}], "
+        f"PyTorch {state['torch']}; requested: {threads if threads else 'library defaults'}"
+    )
+    if state["environment"]:
+        say(f"environment: {state['environment']}")
+    say(f"measured sgemm (1024^2, float32): {rate:.0f} GFLOP/s; copy bandwidth: {memory:.1f} GB/s")
+    say(HEADER.format(algorithm=algorithm, rounds=rounds, noisy=NOISY, retries=retries))
+    say(
+        f"{'workload':<40} {'alg':<9} {'convnb ms':>9} {'[min-max]':>15} {'torch ms':>9} "
+        f"{'[min-max]':>15} {'ratio':>6} {'spread':>6} {'GFLOP/s':>8} {'%mm':>5} "
+        f"{'scratch MiB':>11}"
+    )
     for w in workloads(quick):
+        if only and only not in w.name:
+            continue
         x = rng.standard_normal(w.x, dtype=np.float32)
         weights = [rng.standard_normal(s, dtype=np.float32) for s in w.weights]
-        call = convnb_call(w)
-        t_convnb = median_time(lambda call=call, x=x, weights=weights: call(x, weights), rounds)
-        tracemalloc.start()
-        call(x, weights)
-        scratch = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-        tiny = _tiny(w)
-        t_ref = median_time(tiny, 1) if tiny else None
-        t_torch = None
+        call = convnb_call(w, algorithm)
+        fs = {"convnb": lambda call=call, x=x, weights=weights: call(x, weights)}
         if torch is not None:
             tx = torch.from_numpy(x)
             tw = [torch.from_numpy(a) for a in weights]
             tcall = torch_call(w, torch)
-            with torch.no_grad():
-                t_torch = median_time(lambda tcall=tcall, tx=tx, tw=tw: tcall(tx, tw), rounds)
+
+            def torch_f(tcall=tcall, tx=tx, tw=tw):
+                with torch.no_grad():
+                    tcall(tx, tw)
+
+            fs["torch"] = torch_f
+        times, noisy = measure(fs, rounds, retries)
+        tracemalloc.start()
+        fs["convnb"]()
+        scratch = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        stats = {
+            name: (statistics.median(t) * 1e3, min(t) * 1e3, max(t) * 1e3)
+            for name, t in times.items()
+        }
+        t_convnb = stats["convnb"][0] / 1e3
         gflops = 2 * macs(w) / t_convnb / 1e9
+        tstats = stats.get("torch", (None, None, None))
         row = {
             "workload": w.name,
-            "convnb_ms": t_convnb * 1e3,
-            "reference_tiny_ms": None if t_ref is None else t_ref * 1e3,
-            "torch_ms": None if t_torch is None else t_torch * 1e3,
-            "ratio": None if t_torch is None else t_convnb / t_torch,
+            "kind": w.kind,
+            "algorithm": _algorithm(w, algorithm),
+            "convnb_ms": stats["convnb"][0],
+            "convnb_ms_min": stats["convnb"][1],
+            "convnb_ms_max": stats["convnb"][2],
+            "torch_ms": tstats[0],
+            "torch_ms_min": tstats[1],
+            "torch_ms_max": tstats[2],
+            "ratio": None if tstats[0] is None else stats["convnb"][0] / tstats[0],
+            "spread": max(spread(t) for t in times.values()),
+            "noisy": noisy,
             "gflops": gflops,
             "sgemm_share": gflops / rate,
             "scratch_mib": scratch,
             "macs": macs(w),
             "bytes": traffic(w),
             "intensity": 2 * macs(w) / traffic(w),
-            "kind": w.kind,
         }
         results.append(row)
 
-        def fmt(v, spec):
-            return format(v, spec) if v is not None else "-".rjust(int(spec.split(".")[0]))
+        def num(v, width, spec):
+            return "-".rjust(width) if v is None else format(v, f"{width}{spec}")
 
-        print(
-            f"{w.name:<42} {t_convnb * 1e3:9.2f} {fmt(row['reference_tiny_ms'], '12.1f')} "
-            f"{fmt(row['torch_ms'], '9.2f')} {fmt(row['ratio'], '6.2f')} {gflops:8.1f} "
-            f"{gflops / rate:6.0%} {scratch:11.1f}",
-            file=out,
+        def rng_(lo, hi):
+            return "-".rjust(15) if lo is None else f"[{lo:.1f}-{hi:.1f}]".rjust(15)
+
+        share = gflops / rate
+        say(
+            f"{w.name:<40} {row['algorithm']:<9} {num(row['convnb_ms'], 9, '.2f')} "
+            f"{rng_(row['convnb_ms_min'], row['convnb_ms_max'])} {num(row['torch_ms'], 9, '.2f')} "
+            f"{rng_(row['torch_ms_min'], row['torch_ms_max'])} {num(row['ratio'], 6, '.2f')} "
+            f"{'noisy' if noisy else format(row['spread'], '.0%'):>6} {gflops:8.1f} "
+            f"{'>100%' if share > 1 else format(share, '.0%'):>5} {scratch:11.1f}"
         )
     if limiter is not None:
         limiter.unregister()
     return {
+        "provisional": False,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": platform.machine(),
+        "cpu": cpu,
         "python": platform.python_version(),
         "numpy": np.__version__,
         "torch": torch.__version__ if torch else None,
         "threads": threads,
+        "threads_in_effect": state,
+        "algorithm": algorithm,
         "sgemm_gflops": rate,
         "bandwidth_gbs": memory,
         "rounds": rounds,
+        "noisy_above": NOISY,
+        "retries": retries,
         "results": results,
     }
 
@@ -360,30 +634,73 @@ def main(argv=None) -> int:
         prog="python -m convnb.bench", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--quick", action="store_true", help="a small subset, batch 2")
-    parser.add_argument("--rounds", type=int, default=5, help="timed calls per workload")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds per workload")
     parser.add_argument(
         "--threads",
         type=int,
         default=None,
-        help="limit NumPy (needs threadpoolctl) and PyTorch to N threads",
+        help="limit NumPy (through threadpoolctl) and PyTorch to N threads; refused if it "
+        "cannot be enforced",
+    )
+    parser.add_argument(
+        "--algorithm", default="auto", choices=algorithms.ALGORITHMS, help="convnb's algorithm"
+    )
+    parser.add_argument("--only", metavar="TEXT", help="only workloads whose name has TEXT")
+    parser.add_argument(
+        "--retries", type=int, default=2, help="re-measurements of a noisy workload"
     )
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument(
+        "--provisional",
+        action="store_true",
+        help="mark the JSON as provisional (measured on a loaded machine)",
+    )
     args = parser.parse_args(argv)
-    report = run(quick=args.quick, rounds=args.rounds, threads=args.threads)
+    if args.threads is not None and args.threads < 1:
+        parser.error(f"--threads {args.threads} must be positive")
+    report = run(
+        quick=args.quick,
+        rounds=args.rounds,
+        threads=args.threads,
+        algorithm=args.algorithm,
+        only=args.only,
+        retries=args.retries,
+    )
+    report["provisional"] = args.provisional
     if args.json:
         with open(args.json, "w") as f:
             json.dump(report, f, indent=1)
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def load_report(name: str) -> dict:
-    """A benchmark report shipped with the package (``convnb/data/bench-<name>.json``), as
-    used by the performance chapter. ``name`` is for example ``"cpu-2-threads"``."""
+    """A benchmark report shipped with the package, as the book's chapters use it.
+
+    Parameters
+    ----------
+    name : str
+        ``convnb/data/bench-<name>.json``, for example ``"cpu-2-threads"``.
+
+    Returns
+    -------
+    dict
+        The report :func:`run` wrote. Only reports that carry each row's spread (min and
+        max of interleaved rounds) load: a median alone cannot say whether to trust it.
+
+    Examples
+    --------
+    >>> report = load_report("cpu-2-threads")
+    >>> {"convnb_ms_min", "torch_ms_max", "noisy"} <= set(report["results"][0])
+    True
+    """
     from importlib import resources
 
     text = resources.files("convnb").joinpath("data", f"bench-{name}.json").read_text()
-    return json.loads(text)
+    report = json.loads(text)
+    if any("convnb_ms_min" not in r or "noisy" not in r for r in report["results"]):
+        raise ValueError(f"bench-{name}.json has no spread per row; re-measure it")
+    return report
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -15,10 +15,10 @@ stride and ``d`` the dilation.
 
 from __future__ import annotations
 
-from . import arithmetic, kernels
+from . import algorithms, arithmetic, kernels
 from ._backend import FLOATING, arrays, check_dtype, check_groups, fixed_rank, result_dtype
 from ._typing import Array, ArrayLike
-from .padding import check_mode
+from .padding import check_mode, pad
 from .tiled import conv as tiled_conv
 from .tiled import is_dask_array
 
@@ -35,6 +35,7 @@ def conv(
     dilation: int | tuple[int, ...] = 1,
     groups: int = 1,
     padding_mode: str = "zeros",
+    algorithm: str = "auto",
 ) -> Array:
     """N-dimensional convolution (cross-correlation) with PyTorch's semantics.
 
@@ -62,6 +63,11 @@ def conv(
         group sees only its input group. ``groups == C_in`` is a depthwise convolution.
     padding_mode : {"zeros", "reflect", "replicate", "circular"}, default "zeros"
         What the padding holds (see :mod:`convnb.padding`).
+    algorithm : {"auto", "direct", "winograd", "winograd2", "fft"}, default "auto"
+        How to compute it (see :mod:`convnb.algorithms`): the definition's products
+        (``"direct"``), Winograd's F(4x4, 3x3) or F(2x2, 3x3) (2-D 3x3 stride-1 layers),
+        or the FFT (stride-1 layers). ``"auto"`` picks by shape and dtype
+        (:func:`convnb.algorithms.choose`); small layers always run ``"direct"``.
 
     Returns
     -------
@@ -76,7 +82,8 @@ def conv(
     ValueError
         For ranks or channel counts that do not fit, ``groups`` that does not divide the
         channels, non-positive stride or dilation, negative padding, an unknown padding
-        string or mode, or a dilated kernel larger than the padded input.
+        string or mode, a dilated kernel larger than the padded input, or an ``algorithm``
+        that cannot compute this layer (Winograd with stride or dilation 2, say).
 
     Notes
     -----
@@ -116,7 +123,8 @@ def conv(
             check_dtype(xp, a, name, FLOATING)
     x, unbatched, groups, geom = check(x, weight, bias, stride, padding, dilation, groups)
     check_mode(padding_mode)
-    y = compute(xp, x, weight, bias, groups, geom, padding_mode)
+    algorithms.check(algorithm, tuple(weight.shape[2:]), geom.stride, geom.dilation)
+    y = compute(xp, x, weight, bias, groups, geom, padding_mode, algorithm)
     return y[0, ...] if unbatched else y
 
 
@@ -162,12 +170,22 @@ def check(x, weight, bias, stride, padding, dilation, groups, names=("x", "weigh
     return x, unbatched, groups, geom
 
 
-def compute(xp, x, weight, bias, groups, geom, padding_mode="zeros"):
-    """The one dispatch point of a checked convolution: cast, correlate, add the bias."""
+def compute(xp, x, weight, bias, groups, geom, padding_mode="zeros", algorithm="direct"):
+    """The one dispatch point of a checked convolution: cast, correlate, add the bias.
+
+    ``algorithm`` is one of :data:`convnb.algorithms.ALGORITHMS`, already checked; ``"auto"``
+    picks by shape and dtype (:func:`convnb.algorithms.choose`).
+    """
     dtype = result_dtype(xp, x=x, weight=weight, bias=bias)
     x = xp.astype(x, dtype, copy=False)
     weight = xp.astype(weight, dtype, copy=False)
-    y = kernels.correlate(xp, x, weight, groups, geom, padding_mode)
+    if algorithm == "auto":
+        algorithm = algorithms.choose(x, weight, groups, geom.stride, geom.dilation, geom.out)
+    if algorithm == "direct":
+        y = kernels.correlate(xp, x, weight, groups, geom, padding_mode)
+    else:  # Winograd or FFT: stride 1, on the padded input (convnb.algorithms)
+        x = pad(x, geom.pads, mode=padding_mode)
+        y = algorithms.correlate(algorithm, x, weight, groups, geom.dilation)
     if bias is not None:
         y = y + xp.reshape(xp.astype(bias, dtype, copy=False), (-1,) + (1,) * len(geom.out))
     return y

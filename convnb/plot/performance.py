@@ -64,12 +64,23 @@ def benchmark(
     axes[0].set_xlabel("GFLOP/s (2 x multiply-accumulates per second)", fontsize=FONT, loc="right")
     axes[0].legend(fontsize=FONT, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     ratios = [r["ratio"] if r["ratio"] is not None else np.nan for r in rows]
-    axes[1].barh(y, ratios, color=COLORS["kernel"], edgecolor=COLORS["edge"])
+    bars = axes[1].barh(y, ratios, color=COLORS["kernel"], edgecolor=COLORS["edge"])
+    if all("convnb_ms_min" in r and r["ratio"] is not None for r in rows):
+        # the range of ratios the rounds allow: fastest over slowest to slowest over fastest
+        low = [r["ratio"] - r["convnb_ms_min"] / r["torch_ms_max"] for r in rows]
+        high = [r["convnb_ms_max"] / r["torch_ms_min"] - r["ratio"] for r in rows]
+        axes[1].errorbar(ratios, y, xerr=[low, high], fmt="none", ecolor="black", capsize=2)
+        for bar, r in zip(bars, rows):
+            if r.get("noisy"):
+                bar.set_hatch("///")
+                bar.set_alpha(0.5)
     axes[1].axvline(1.0, color=COLORS["focus"], linewidth=1)
     axes[1].set_yticks(y, names, fontsize=FONT)
     axes[1].invert_yaxis()
     axes[1].set_xlabel(
-        "time of convnb / time of PyTorch (lower is better)", fontsize=FONT, loc="right"
+        "convnb time / PyTorch time (lower is better;\nwhiskers: range over rounds; hatched: noisy)",
+        fontsize=FONT,
+        loc="right",
     )
     for ax in axes:
         ax.tick_params(axis="x", labelsize=FONT)
