@@ -78,7 +78,8 @@ def benchmark(
     axes[1].set_yticks(y, names, fontsize=FONT)
     axes[1].invert_yaxis()
     axes[1].set_xlabel(
-        "convnb time / PyTorch time (lower is better;\nwhiskers: range over rounds; hatched: noisy)",
+        "convnb time / PyTorch time (lower is better;\n"
+        "whiskers: range over rounds; hatched: noisy)",
         fontsize=FONT,
         loc="right",
     )
