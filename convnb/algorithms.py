@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 
 from . import fft, winograd
+from ._typing import Array
 
 __all__ = ["ALGORITHMS", "check", "choose", "correlate"]
 
@@ -28,7 +29,7 @@ _TILE = {"winograd": 4, "winograd2": 2}
 AUTO_MIN_MACS = 20_000_000
 
 
-def check(algorithm, kernel: tuple, stride: tuple, dilation: tuple) -> None:
+def check(algorithm: str, kernel: tuple, stride: tuple, dilation: tuple) -> None:
     """Raise a ValueError naming ``algorithm`` unless it can compute this layer.
 
     Parameters
@@ -64,7 +65,12 @@ def check(algorithm, kernel: tuple, stride: tuple, dilation: tuple) -> None:
 
 
 def choose(
-    x, weight, groups: int, stride: tuple, dilation: tuple, out: tuple | None = None
+    x: Array,
+    weight: Array,
+    groups: int,
+    stride: tuple,
+    dilation: tuple,
+    out: tuple | None = None,
 ) -> str:
     """The algorithm ``"auto"`` runs: a rule on shape and dtype, from measurements.
 
@@ -133,7 +139,7 @@ def choose(
     return "direct"
 
 
-def correlate(algorithm: str, x, weight, groups: int, dilation: tuple):
+def correlate(algorithm: str, x: Array, weight: Array, groups: int, dilation: tuple) -> Array:
     """Run a fast ``algorithm`` (not ``"direct"``) on a padded, checked input.
 
     Parameters

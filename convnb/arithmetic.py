@@ -235,7 +235,13 @@ class Geometry(NamedTuple):
     out: tuple[int, ...]  #: output size per dimension
 
 
-def geometry(input_size, kernel_size, stride=1, padding=0, dilation=1) -> Geometry:
+def geometry(
+    input_size: Sequence[int],
+    kernel_size: Sequence[int],
+    stride: int | Sequence[int] = 1,
+    padding: int | str | Sequence = 0,
+    dilation: int | Sequence[int] = 1,
+) -> Geometry:
     """Resolve a convolution's arguments into checked strides, dilations, pads and output sizes.
 
     The one place where convnb turns ``(spatial, kernel, stride, padding, dilation)`` into

@@ -24,7 +24,9 @@ import statistics
 import sys
 import time
 import tracemalloc
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -291,7 +293,7 @@ def cpu_info() -> dict:
     return info
 
 
-def threads_in_effect(torch) -> dict:
+def threads_in_effect(torch: Any) -> dict:
     """Threads each library will use now, as they report it, and the variables that steer them.
 
     Parameters
@@ -334,7 +336,7 @@ def threads_in_effect(torch) -> dict:
     }
 
 
-def limit_threads(threads: int, torch):
+def limit_threads(threads: int, torch: Any) -> Any:
     """Limit NumPy's pools and PyTorch to ``threads``, or raise SystemExit saying why not.
 
     Parameters
@@ -396,7 +398,7 @@ def interleaved(fs: dict, rounds: int) -> dict:
     return times
 
 
-def spread(times) -> float:
+def spread(times: Sequence[float]) -> float:
     """(max - min) / median of a list of times.
 
     Parameters

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 
 from array_api_compat import array_namespace
@@ -148,7 +149,7 @@ def check_transforms(m: int, r: int) -> int:
     return m + r - 1
 
 
-def verify(at, g, bt) -> None:
+def verify(at: Sequence[Sequence], g: Sequence[Sequence], bt: Sequence[Sequence]) -> None:
     """Raise an AssertionError unless ``AT [(G g) * (BT d)]`` is the valid correlation.
 
     Parameters
