@@ -19,7 +19,7 @@ import math
 from . import fft, winograd
 from ._typing import Array
 
-__all__ = ["ALGORITHMS", "check", "choose", "correlate"]
+__all__ = ["ALGORITHMS", "check", "choose", "correlate", "scratch_bytes"]
 
 ALGORITHMS = ("auto", "direct", "winograd", "winograd2", "fft")
 _TILE = {"winograd": 4, "winograd2": 2}
@@ -163,3 +163,49 @@ def correlate(algorithm: str, x: Array, weight: Array, groups: int, dilation: tu
     if algorithm in _TILE:
         return winograd.correlate(x, weight, groups, tile=_TILE[algorithm])
     return fft.correlate(x, weight, groups, dilation)
+
+
+def scratch_bytes(
+    algorithm: str, x_shape: tuple, weight_shape: tuple, groups: int, pads: tuple, itemsize: int
+) -> int:
+    """Bytes of scratch memory a fast ``algorithm`` needs beyond its output (an upper estimate).
+
+    ``algorithm="auto"`` runs a fast algorithm only where this fits within
+    :func:`convnb.kernels.scratch_limit`; otherwise it runs ``"direct"``, whose chunks respect
+    the limit.
+
+    Parameters
+    ----------
+    algorithm : {"winograd", "winograd2", "fft"}
+        The fast algorithm.
+    x_shape : tuple of int
+        ``(N, C_in, *spatial)`` of the unpadded input.
+    weight_shape : tuple of int
+        ``(C_out, C_in // groups, *kernel)``.
+    groups : int
+        Channel groups.
+    pads : tuple of (int, int)
+        ``(before, after)`` padding per spatial dimension.
+    itemsize : int
+        Bytes per real element (4 for float32).
+
+    Returns
+    -------
+    int
+        The padded copy of the input, plus Winograd's transformed tiles (three passes of at
+        most ``winograd._BLOCK`` bytes) or the FFT's spectra of input, kernels and output.
+
+    Examples
+    --------
+    >>> scratch_bytes("fft", (1, 1, 6, 6), (1, 1, 3, 3), 1, ((1, 1), (1, 1)), 8)
+    2112
+    """
+    n, c_in, *spatial = x_shape
+    c_out = weight_shape[0]
+    padded = [i + b + a for i, (b, a) in zip(spatial, pads, strict=True)]
+    copy = n * c_in * math.prod(padded) * itemsize
+    if algorithm == "fft":
+        size = math.prod(fft.fast_length(p) for p in padded)
+        spectra = (n * c_in + c_out * weight_shape[1] + n * c_out) * size * 2 * itemsize
+        return copy + spectra
+    return copy + 3 * winograd._BLOCK

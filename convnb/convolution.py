@@ -181,6 +181,10 @@ def compute(xp, x, weight, bias, groups, geom, padding_mode="zeros", algorithm="
     weight = xp.astype(weight, dtype, copy=False)
     if algorithm == "auto":
         algorithm = algorithms.choose(x, weight, groups, geom.stride, geom.dilation, geom.out)
+        if algorithm != "direct" and kernels.current_limit() < algorithms.scratch_bytes(
+            algorithm, x.shape, weight.shape, groups, geom.pads, xp.finfo(dtype).bits // 8
+        ):
+            algorithm = "direct"  # its chunks stay within the scratch limit
     if algorithm == "direct":
         y = kernels.correlate(xp, x, weight, groups, geom, padding_mode)
     else:  # Winograd or FFT: stride 1, on the padded input (convnb.algorithms)

@@ -50,7 +50,7 @@ from ._backend import as_int
 from .padding import pad, pad_indices
 from .windows import tap_slices
 
-__all__ = ["scratch_limit"]
+__all__ = ["current_limit", "scratch_limit"]
 
 _LIMIT: contextvars.ContextVar[int] = contextvars.ContextVar(
     "convnb_scratch_limit", default=256 * 2**20
@@ -63,12 +63,14 @@ _CPU_BLOCK = 2**19  # bytes of a depthwise accumulator block on a CPU (L2)
 def scratch_limit(nbytes: int) -> Iterator[None]:
     """Bound the scratch memory of each convolution call in this context (default 256 MiB).
 
-    Scratch memory is what a call allocates besides its inputs and its output: the padded
-    rows, the im2col columns and the products of one chunk. Larger problems are processed
-    in chunks of the batch and of output rows (one row at the least, so a limit below one
-    row's needs is exceeded by that much). Allocator rounding and a band's extra kernel
-    rows aside, a call's scratch stays within twice the limit (tested). The setting lives
-    in a :mod:`contextvars` variable: it is per thread and per asynchronous task.
+    Scratch memory is what a call allocates besides its inputs and its output: the padded rows,
+    the im2col columns and the products of one chunk. ``algorithm="auto"`` runs Winograd or the
+    FFT only where their scratch (:func:`convnb.algorithms.scratch_bytes`) fits the limit; an
+    explicit ``algorithm="winograd"`` or ``"fft"`` is not bounded by it. Larger problems are
+    processed in chunks of the batch and of output rows (one row at the least, so a limit below
+    one row's needs is exceeded by that much). Allocator rounding and a band's extra kernel
+    rows aside, a call's scratch stays within twice the limit (tested). The setting lives in a
+    :mod:`contextvars` variable: it is per thread and per asynchronous task.
 
     Parameters
     ----------
@@ -103,6 +105,17 @@ def scratch_limit(nbytes: int) -> Iterator[None]:
         yield
     finally:
         _LIMIT.reset(token)
+
+
+def current_limit() -> int:
+    """The scratch limit in force here, in bytes (see :func:`scratch_limit`).
+
+    Returns
+    -------
+    int
+        Bytes; 256 MiB unless a :func:`scratch_limit` block is active.
+    """
+    return _LIMIT.get()
 
 
 def correlate(xp, x, w, groups, geom, padding_mode="zeros"):

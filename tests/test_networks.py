@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+import traitlets
 
 import convnb
 from convnb import networks, widgets
@@ -104,8 +105,12 @@ def test_branches_and_errors():
 
 
 def test_network_explorer_moves():
-    box = widgets.network_explorer("AlexNet", layer=2)
-    choice, slider, _ = box.children
-    assert slider.value == 2
-    choice.value = "ShuffleNet unit (g=3)"
-    assert slider.max == 0 and slider.value == 0
+    explorer = widgets.network_explorer("AlexNet", layer=2)
+    assert (explorer.network, explorer.layer) == ("AlexNet", 2)
+    rows = explorer.tables["AlexNet"]["rows"]
+    assert len(rows) == len(networks.summarize(*networks.NETWORKS["AlexNet"]))
+    explorer.layer = len(rows) - 1
+    with pytest.raises(traitlets.TraitError, match=f"layer={len(rows)} is not in"):
+        explorer.layer = len(rows)
+    with pytest.raises(traitlets.TraitError, match="network='LeNet' is not one of"):
+        explorer.network = "LeNet"
