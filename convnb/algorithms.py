@@ -198,7 +198,7 @@ def scratch_bytes(
     Examples
     --------
     >>> scratch_bytes("fft", (1, 1, 6, 6), (1, 1, 3, 3), 1, ((1, 1), (1, 1)), 8)
-    2112
+    3584
     """
     n, c_in, *spatial = x_shape
     c_out = weight_shape[0]
