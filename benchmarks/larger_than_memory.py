@@ -102,7 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory-limit", default="1GiB", help="per worker (dask syntax)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--channels", type=int, default=4)
-    parser.add_argument("--chunk", type=int, default=1024, help="spatial chunk side")
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=512,
+        help="spatial chunk side (1024 stalled under a 1 GiB limit: a worker pauses at 80%%)",
+    )
     parser.add_argument("--out", default="/tmp/convnb_larger_than_memory.zarr")
     parser.add_argument("--interval", type=float, default=0.05, help="RSS polling, seconds")
     parser.add_argument("--keep", action="store_true", help="keep the zarr output")
