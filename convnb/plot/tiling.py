@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 
 from ..halos import AxisPlan
-from ._style import COLORS
+from ._style import COLORS, FONT, WIDTH
 
 if TYPE_CHECKING:
     import matplotlib.axes
@@ -47,7 +47,9 @@ def tiles(
         image (where windows reach past the edge) is hatched.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 6 * rows.sizes[0] / cols.sizes[0]))
+        _, ax = plt.subplots(
+            figsize=(0.85 * WIDTH, 0.85 * WIDTH * 0.8 * rows.sizes[0] / cols.sizes[0])
+        )
     h, w = rows.sizes[0], cols.sizes[0]
     pb, pr = rows.pad_before, cols.pad_before
     ax.add_patch(
@@ -64,7 +66,7 @@ def tiles(
             Rectangle((c0, r0), c1 - c0, r1 - r0, fill=False, edgecolor=COLORS["focus"],
                       linewidth=2, linestyle="--")
         )  # fmt: skip
-        ax.text(c0 + 0.3, r0 + 0.3, f"tile ({i}, {j})", va="top", fontsize=9)
+        ax.text(c0 + 0.3, r0 + 0.3, f"tile ({i}, {j})", va="top", fontsize=FONT)
     for boundary in _edges(rows):
         ax.plot([0, w], [boundary, boundary], color=COLORS["focus"], linewidth=1.2)
     for boundary in _edges(cols):
@@ -128,7 +130,7 @@ def halo_cone(
     n = len(windows)
     names = list(names) if names is not None else ["x", *(f"h{k}" for k in range(1, n - 1)), "y"]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.6 * n + 0.8))
+        _, ax = plt.subplots(figsize=(0.85 * WIDTH, 0.6 * n + 0.8))
     lo = min(min(w[0] for w in windows), 0)
     hi = max(max(w[1] for w in windows), max(plan.sizes))
     for row, ((a, b), size, name) in enumerate(zip(windows, plan.sizes, names)):
@@ -142,8 +144,8 @@ def halo_cone(
                           edgecolor=COLORS["edge"], linewidth=0.5,
                           hatch=None if inside else "//")
             )  # fmt: skip
-        ax.text(lo - 0.6, y, name, ha="right", va="center", fontsize=10)
-        ax.text(hi + 0.3, y, f"{b - a} read", ha="left", va="center", fontsize=9)
+        ax.text(lo - 0.6, y, name, ha="right", va="center", fontsize=FONT)
+        ax.text(hi + 0.3, y, f"{b - a} read", ha="left", va="center", fontsize=FONT)
     ax.set_xlim(lo - 2.5, hi + 3)
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_yticks([])

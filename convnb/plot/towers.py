@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..networks import NETWORKS, Conv, Linear, Pool
-from ._style import COLORS, _finish, group_color
+from ._style import COLORS, FONT, WIDTH, _finish, group_color
 
 if TYPE_CHECKING:
     import matplotlib.axes
@@ -69,7 +69,7 @@ def two_towers(
         else:
             raise ValueError(f"two_towers draws Conv, Pool and Linear layers, got {layer!r}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.05 * (len(columns) + 1) + 0.5, 3.0), layout="constrained")
+        _, ax = plt.subplots(figsize=(0.75 * WIDTH, 4.0), layout="constrained")
     ax.clear()
     step, box_w, box_h = 1.05, 0.62, 0.9
     ys = (1.55, 0.05)  # GPU 1 above, GPU 2 below
@@ -82,7 +82,15 @@ def two_towers(
             edgecolor=COLORS["edge"],
         )
     )
-    ax.text(box_w / 2, ys[0] + box_h + 0.12, "input", ha="center", fontsize=8)
+    ax.text(
+        box_w / 2,
+        ys[0] + box_h + 0.12,
+        "input",
+        ha="center",
+        va="bottom",
+        rotation=60,
+        fontsize=FONT + 1.5,
+    )
     for col, (layer, pools) in enumerate(columns, start=1):
         x = col * step
         cross = col > 1 and (isinstance(layer, Linear) or layer.groups == 1)
@@ -101,14 +109,22 @@ def two_towers(
                 )
             )
             ax.text(
-                x + box_w / 2, y + box_h / 2, f"{half:,}", ha="center", va="center", fontsize=7
+                x + box_w / 2,
+                y + box_h / 2,
+                f"{half:,}",
+                ha="center",
+                va="center",
+                rotation=90,
+                fontsize=FONT + 1.5,
             )
         ax.text(
             x + box_w / 2,
             ys[0] + box_h + 0.12,
             layer.name,
-            ha="center",
-            fontsize=8,
+            ha="left",
+            va="bottom",
+            rotation=60,
+            fontsize=FONT + 1.5,
             color=color,
             fontweight="bold" if cross else "normal",
         )
@@ -118,7 +134,9 @@ def two_towers(
                 ys[1] - 0.18,
                 "+ pool",
                 ha="center",
-                fontsize=7,
+                va="top",
+                rotation=90,
+                fontsize=FONT + 1.5,
                 color=COLORS["edge"],
             )
         x0 = x - step + box_w
@@ -152,9 +170,11 @@ def two_towers(
                     )
                 )
     for gpu, y in enumerate(ys):
-        ax.text(-0.1, y + box_h / 2, f"GPU {gpu + 1}", ha="right", va="center", fontsize=8)
+        ax.text(
+            -0.1, y + box_h / 2, f"GPU {gpu + 1}", ha="right", va="center", fontsize=FONT + 1.5
+        )
     ax.set_xlim(-0.8, (len(columns) + 1) * step)
-    ax.set_ylim(-0.4, ys[0] + box_h + 0.4)
+    ax.set_ylim(-1.0, ys[0] + box_h + 1.0)
     _finish(ax, "channels on each GPU; red: a layer that reads both GPUs' halves")
-    ax.set_ylim(-0.4, ys[0] + box_h + 0.4)
+    ax.set_ylim(-1.0, ys[0] + box_h + 1.0)
     return ax
