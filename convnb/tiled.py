@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import arithmetic
-from ._backend import check_dtype, check_groups, namespace, positive_ints, result_dtype
+from ._backend import FLOATING, check_dtype, check_groups, namespace, positive_ints, result_dtype
 from .halos import AxisPlan, Tile, tile_plan
 from .padding import check_mode, pad_indices
 
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 __all__ = ["AxisPlan", "Tile", "conv", "conv_stack", "is_dask_array", "tile_plan"]
 
-_FLOATING = ("real floating", "complex floating")
 _LAYER_KEYS = ("stride", "padding", "dilation", "groups", "padding_mode")
 
 
@@ -241,10 +240,10 @@ def _stack(x, layers, activation, *, single):
                 )
         xp = namespace(meta, weight, bias, names=["x's chunks", "weight", "bias"])
         if n == 0:
-            check_dtype(xp, meta, "x", _FLOATING)
-        check_dtype(xp, weight, f"{where(n)}weight", _FLOATING)
+            check_dtype(xp, meta, "x", FLOATING)
+        check_dtype(xp, weight, f"{where(n)}weight", FLOATING)
         if bias is not None:
-            check_dtype(xp, bias, f"{where(n)}bias", _FLOATING)
+            check_dtype(xp, bias, f"{where(n)}bias", FLOATING)
         dtype = result_dtype(xp, x=xp.empty((0,), dtype=dtype), weight=weight, bias=bias)
         if not isinstance(kwargs, Mapping) or set(kwargs) - set(_LAYER_KEYS):
             raise ValueError(
