@@ -65,7 +65,12 @@ def namespace(*arrays: Any, names: Sequence[str] | None = None):
         ) from None
 
 
-def arrays(*values: Any, names: Sequence[str], optional: Sequence[str] = ("bias",)):
+def arrays(
+    *values: Any,
+    names: Sequence[str],
+    optional: Sequence[str] = ("bias",),
+    kinds: tuple[str, ...] | None = None,
+):
     """The namespace of one call and its array arguments, array-likes converted.
 
     Parameters
@@ -76,6 +81,8 @@ def arrays(*values: Any, names: Sequence[str], optional: Sequence[str] = ("bias"
         Their names, as the caller wrote them (used in every error message).
     optional : sequence of str, default ("bias",)
         The names that may be ``None``; ``None`` stays ``None``.
+    kinds : tuple of str, optional
+        Dtype kinds (as :func:`check_dtype` takes them) that every array must have.
 
     Returns
     -------
@@ -85,8 +92,8 @@ def arrays(*values: Any, names: Sequence[str], optional: Sequence[str] = ("bias"
     Raises
     ------
     TypeError
-        For ``None`` in a required argument, something that is not array-like, or arrays
-        from different libraries.
+        For ``None`` in a required argument, something that is not array-like, arrays
+        from different libraries, or a dtype not of ``kinds``.
     """
     for name, v in zip(names, values, strict=True):
         if v is None and name not in optional:
@@ -106,6 +113,9 @@ def arrays(*values: Any, names: Sequence[str], optional: Sequence[str] = ("bias"
         v if v is None or is_array_api_obj(v) else convert(name, v)
         for name, v in zip(names, values, strict=True)
     )
+    for name, a in zip(names, out, strict=True):
+        if kinds is not None and a is not None:
+            check_dtype(xp, a, name, kinds)
     return xp, out
 
 

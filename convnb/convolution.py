@@ -16,7 +16,7 @@ stride and ``d`` the dilation.
 from __future__ import annotations
 
 from . import algorithms, arithmetic, kernels
-from ._backend import FLOATING, arrays, check_dtype, check_groups, fixed_rank, result_dtype
+from ._backend import FLOATING, arrays, check_groups, fixed_rank, result_dtype
 from ._typing import Array, ArrayLike
 from .padding import check_mode, pad
 from .tiled import conv as tiled_conv
@@ -117,10 +117,7 @@ def conv(
             x, weight, bias, stride=stride, padding=padding, dilation=dilation, groups=groups,
             padding_mode=padding_mode,
         )  # fmt: skip
-    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"])
-    for name, a in (("x", x), ("weight", weight), ("bias", bias)):
-        if a is not None:
-            check_dtype(xp, a, name, FLOATING)
+    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"], kinds=FLOATING)
     x, unbatched, groups, geom = check(x, weight, bias, stride, padding, dilation, groups)
     check_mode(padding_mode)
     algorithms.check(algorithm, tuple(weight.shape[2:]), geom.stride, geom.dilation)
@@ -135,20 +132,7 @@ def check(x, weight, bias, stride, padding, dilation, groups, names=("x", "weigh
     :class:`convnb.arithmetic.Geometry`.
     """
     xn, wn, bn = names
-    nd = weight.ndim - 2
-    if nd not in (1, 2, 3):
-        raise ValueError(
-            f"{wn} must have shape (C_out, C_in/groups, *kernel) with 1 to 3 kernel "
-            f"dimensions, got shape {tuple(weight.shape)}"
-        )
-    if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(
-            f"with a {nd}-D kernel, {xn} must have rank {nd + 2} (N, C_in, *spatial) or "
-            f"{nd + 1} (C_in, *spatial), got shape {tuple(x.shape)}"
-        )
-    unbatched = x.ndim == nd + 1
-    if unbatched:
-        x = x[None, ...]
+    x, unbatched = batched(x, weight, "(C_out, C_in/groups, *kernel)", xn, wn)
     c_in = x.shape[1]
     c_out, c_in_group = weight.shape[:2]
     if c_in == 0 or c_out == 0:
@@ -168,6 +152,23 @@ def check(x, weight, bias, stride, padding, dilation, groups, names=("x", "weigh
         raise ValueError(f"{wn} has an empty kernel, shape {tuple(weight.shape)}")
     geom = arithmetic.geometry(x.shape[2:], weight.shape[2:], stride, padding, dilation)
     return x, unbatched, groups, geom
+
+
+def batched(x, weight, layout, xn="x", wn="weight"):
+    """``x`` with a batch axis, and whether it had none; checks the ranks of ``x`` and
+    ``weight`` (whose shape is ``layout``, with 1 to 3 kernel dimensions)."""
+    nd = weight.ndim - 2
+    if nd not in (1, 2, 3):
+        raise ValueError(
+            f"{wn} must have shape {layout} with 1 to 3 kernel dimensions, "
+            f"got shape {tuple(weight.shape)}"
+        )
+    if x.ndim not in (nd + 1, nd + 2):
+        raise ValueError(
+            f"with a {nd}-D kernel, {xn} must have rank {nd + 2} (N, C_in, *spatial) or "
+            f"{nd + 1} (C_in, *spatial), got shape {tuple(x.shape)}"
+        )
+    return (x[None, ...], True) if x.ndim == nd + 1 else (x, False)
 
 
 def compute(xp, x, weight, bias, groups, geom, padding_mode="zeros", algorithm="direct"):
@@ -227,10 +228,7 @@ def pointwise_conv(
     array([[[ 3.,  5.,  7.],
             [-3., -3., -3.]]])
     """
-    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"])
-    for name, a in (("x", x), ("weight", weight), ("bias", bias)):
-        if a is not None:
-            check_dtype(xp, a, name, FLOATING)
+    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"], kinds=FLOATING)
     nd = x.ndim - 2
     if nd not in (1, 2, 3):
         raise ValueError(

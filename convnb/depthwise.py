@@ -13,7 +13,7 @@ whatever the number of spatial dimensions.
 
 from __future__ import annotations
 
-from ._backend import FLOATING, arrays, check_dtype, fixed_rank
+from ._backend import FLOATING, arrays, fixed_rank
 from ._typing import Array, ArrayLike
 from .convolution import check, compute
 from .padding import check_mode
@@ -85,10 +85,7 @@ def depthwise_conv(
     >>> depthwise_conv(x, w)[0, :, 0, 0]
     array([ 9., 18., 27., 36.])
     """
-    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"])
-    for name, a in (("x", x), ("weight", weight), ("bias", bias)):
-        if a is not None:
-            check_dtype(xp, a, name, FLOATING)
+    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"], kinds=FLOATING)
     c = _check_depthwise(x, weight, "weight")
     check_mode(padding_mode)
     x, _, groups, geom = check(x, weight, bias, stride, padding, dilation, c)
@@ -141,10 +138,9 @@ def separable_conv(
     (1, 8, 5, 5)
     """
     names = ["x", "depthwise_weight", "pointwise_weight", "bias"]
-    xp, (x, dw, pw, bias) = arrays(x, depthwise_weight, pointwise_weight, bias, names=names)
-    for name, a in zip(names, (x, dw, pw, bias), strict=True):
-        if a is not None:
-            check_dtype(xp, a, name, FLOATING)
+    xp, (x, dw, pw, bias) = arrays(
+        x, depthwise_weight, pointwise_weight, bias, names=names, kinds=FLOATING
+    )
     c = _check_depthwise(x, dw, "depthwise_weight")
     check_mode(padding_mode)
     nd, shown = x.ndim - 2, tuple(pw.shape)

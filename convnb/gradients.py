@@ -18,7 +18,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from . import arithmetic
-from ._backend import FLOATING, arrays, as_int, check_dtype, check_groups, result_dtype
+from ._backend import FLOATING, arrays, as_int, check_groups, result_dtype
 from ._typing import Array, ArrayLike
 from .padding import check_mode, pad, pad_adjoint
 from .transpose import scatter
@@ -87,9 +87,9 @@ def conv_grad_input(
     >>> conv_grad_input(np.ones((1, 1, 3)), w, (1, 1, 5))  # how often conv reads each sample
     array([[[1., 2., 3., 2., 1.]]])
     """
-    xp, (grad_output, weight) = arrays(grad_output, weight, names=["grad_output", "weight"])
-    check_dtype(xp, grad_output, "grad_output", FLOATING)
-    check_dtype(xp, weight, "weight", FLOATING)
+    xp, (grad_output, weight) = arrays(
+        grad_output, weight, names=["grad_output", "weight"], kinds=FLOATING
+    )
     check_mode(padding_mode)
     kernel = tuple(weight.shape[2:])
     input_shape = _shape(input_shape, "input_shape", len(kernel))
@@ -105,31 +105,12 @@ def conv_grad_input(
     _check_output_shape(grad_output, (input_shape[0], weight.shape[0], *out))
     # weight (C_out, C_in/g, *k) is the (C_in', C_out'/g, *k) weight of the transposed conv
     # from C_out channels back to C_in
-    if padding_mode == "zeros":
-        return scatter(
-            xp,
-            grad_output,
-            weight,
-            None,
-            stride,
-            dilation,
-            groups,
-            start=tuple(b for b, _ in pads),
-            size=spatial,
-        )
-    padded = tuple(i + b + a for i, (b, a) in zip(spatial, pads, strict=True))
-    grad_padded = scatter(
-        xp,
-        grad_output,
-        weight,
-        None,
-        stride,
-        dilation,
-        groups,
-        start=(0,) * len(spatial),
-        size=padded,
-    )
-    return pad_adjoint(grad_padded, pads, mode=padding_mode)
+    # zeros: keep the input's samples; other modes: the padded input's, folded back
+    zeros = padding_mode == "zeros"
+    start = tuple(b if zeros else 0 for b, _ in pads)
+    size = spatial if zeros else tuple(i + b + a for i, (b, a) in zip(spatial, pads, strict=True))
+    grad = scatter(xp, grad_output, weight, None, stride, dilation, groups, start, size)
+    return grad if zeros else pad_adjoint(grad, pads, mode=padding_mode)
 
 
 def conv_grad_weight(
@@ -170,9 +151,7 @@ def conv_grad_weight(
     >>> conv_grad_weight(x, np.ones((1, 1, 3)), (1, 1, 3))  # sum of the samples each tap saw
     array([[[3., 6., 9.]]])
     """
-    xp, (x, grad_output) = arrays(x, grad_output, names=["x", "grad_output"])
-    check_dtype(xp, x, "x", FLOATING)
-    check_dtype(xp, grad_output, "grad_output", FLOATING)
+    xp, (x, grad_output) = arrays(x, grad_output, names=["x", "grad_output"], kinds=FLOATING)
     check_mode(padding_mode)
     weight_shape = _shape(weight_shape, "weight_shape", x.ndim - 2)
     kernel = weight_shape[2:]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from . import arithmetic
-from ._backend import FLOATING, arrays, check_dtype, check_groups
+from ._backend import FLOATING, arrays, check_groups
 from ._typing import Array, ArrayLike
 from .convolution import check, compute
 
@@ -67,8 +67,7 @@ def separate(kernel: ArrayLike, *, rtol: float = 1e-10) -> Separation:
     >>> np.allclose(np.outer(s.column, s.row), sobel)
     True
     """
-    xp, (kernel,) = arrays(kernel, names=["kernel"])
-    check_dtype(xp, kernel, "kernel", ("real floating",))
+    xp, (kernel,) = arrays(kernel, names=["kernel"], kinds=("real floating",))
     if kernel.ndim != 2:
         raise ValueError(f"kernel must be 2-D (kH, kW), got shape {tuple(kernel.shape)}")
     if not bool(xp.all(xp.isfinite(kernel))):
@@ -141,10 +140,7 @@ def spatially_separable_conv2d(
            [8., 8., 8.]])
     """
     names = ["x", "column", "row", "bias"]
-    xp, (x, column, row, bias) = arrays(x, column, row, bias, names=names)
-    for name, a in zip(names, (x, column, row, bias), strict=True):
-        if a is not None:
-            check_dtype(xp, a, name, FLOATING)
+    xp, (x, column, row, bias) = arrays(x, column, row, bias, names=names, kinds=FLOATING)
     if x.ndim != 4 or column.ndim != 4 or row.ndim != 4:
         raise ValueError(
             f"x, column and row must all have rank 4, got shapes {tuple(x.shape)}, "

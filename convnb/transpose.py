@@ -28,13 +28,13 @@ from ._backend import (
     arrays,
     as_int,
     as_tuple,
-    check_dtype,
     check_groups,
     fixed_rank,
     positive_ints,
     result_dtype,
 )
 from ._typing import Array, ArrayLike
+from .convolution import batched
 from .windows import tap_slices
 
 __all__ = ["conv_transpose", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
@@ -86,24 +86,9 @@ def conv_transpose(
     >>> conv_transpose(x, w, stride=2)                # 1*w at 0, 2*w at 2, overlapping once
     array([[[  1.,  10., 102.,  20., 200.]]])
     """
-    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"])
-    for name, a in (("x", x), ("weight", weight), ("bias", bias)):
-        if a is not None:
-            check_dtype(xp, a, name, FLOATING)
+    xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"], kinds=FLOATING)
+    x, unbatched = batched(x, weight, "(C_in, C_out/groups, *kernel)")
     nd = weight.ndim - 2
-    if nd not in (1, 2, 3):
-        raise ValueError(
-            f"weight must have shape (C_in, C_out/groups, *kernel) with 1 to 3 kernel "
-            f"dimensions, got shape {tuple(weight.shape)}"
-        )
-    if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(
-            f"conv_transpose with a {nd}-D kernel expects x of rank {nd + 2} (N, C_in, "
-            f"*spatial) or {nd + 1}, got shape {tuple(x.shape)}"
-        )
-    unbatched = x.ndim == nd + 1
-    if unbatched:
-        x = xp.expand_dims(x, axis=0)
     groups = check_channels(x.shape[1], weight, bias, groups, "x")
     stride = positive_ints(stride, nd, "stride")
     dilation = positive_ints(dilation, nd, "dilation")
