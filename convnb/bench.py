@@ -183,15 +183,8 @@ def macs(w: Workload) -> int:
     """Multiply-accumulates of the workload, from convnb.arithmetic."""
     n, c, h, wd = w.x
     if w.kind == "conv":
-        o, _, kh, kw = w.weights[0]
-        k = w.kwargs
-        out = [
-            arithmetic.conv_output_size(
-                s, kk, k.get("stride", 1), k.get("padding", 0), k.get("dilation", 1)
-            )
-            for s, kk in ((h, kh), (wd, kw))
-        ]
-        return n * arithmetic.count_macs(c, o, (kh, kw), out, k.get("groups", 1))
+        o, _, *kernel = w.weights[0]
+        return n * arithmetic.count_macs(c, o, kernel, _geometry(w).out, w.kwargs.get("groups", 1))
     if w.kind == "separable":
         return n * (
             arithmetic.count_macs(c, c, (3, 3), (h, wd), groups=c)
@@ -232,25 +225,25 @@ def traffic(w: Workload) -> int:
 
 
 def _output_elements(w: Workload) -> int:
-    n, _, h, wd = w.x
-    k = w.kwargs
+    n, _, *spatial = w.x
     if w.kind in ("separable", "spatial"):  # padding keeps the size
-        return n * w.weights[-1][0] * h * wd
+        return n * w.weights[-1][0] * math.prod(spatial)
     if w.kind == "transposed":
-        _, c_out, kh, kw = w.weights[0]
+        _, c_out, *kernel = w.weights[0]
+        s, p = w.kwargs.get("stride", 1), w.kwargs.get("padding", 0)
         out = [
-            arithmetic.conv_transpose_output_size(s, kk, k.get("stride", 1), k.get("padding", 0))
-            for s, kk in ((h, kh), (wd, kw))
+            arithmetic.conv_transpose_output_size(i, kk, s, p) for i, kk in zip(spatial, kernel)
         ]
-        return n * c_out * out[0] * out[1]
-    o, _, kh, kw = w.weights[0]
-    out = [
-        arithmetic.conv_output_size(
-            s, kk, k.get("stride", 1), k.get("padding", 0), k.get("dilation", 1)
-        )
-        for s, kk in ((h, kh), (wd, kw))
-    ]
-    return n * o * out[0] * out[1]
+        return n * c_out * math.prod(out)
+    return n * w.weights[0][0] * math.prod(_geometry(w).out)
+
+
+def _geometry(w: Workload) -> arithmetic.Geometry:
+    """The geometry of a ``"conv"`` workload."""
+    k = w.kwargs
+    return arithmetic.geometry(
+        w.x[2:], w.weights[0][2:], k.get("stride", 1), k.get("padding", 0), k.get("dilation", 1)
+    )
 
 
 def sgemm_rate(size=1024, rounds=5) -> float:
@@ -447,17 +440,9 @@ def _algorithm(w: Workload, algorithm: str) -> str:
         return "-"
     if algorithm != "auto":
         return algorithm
-    p = w.kwargs.get("padding", 0)
-    padded = np.empty((*w.x[:2], w.x[2] + 2 * p, w.x[3] + 2 * p), dtype=np.float32)
-    weight = np.empty(w.weights[0], dtype=np.float32)
-    k = w.kwargs
-    return algorithms.choose(
-        padded,
-        weight,
-        k.get("groups", 1),
-        (k.get("stride", 1),) * 2,
-        (k.get("dilation", 1),) * 2,
-    )
+    stride, dilation, _, out = _geometry(w)
+    x, weight = np.empty(w.x, dtype=np.float32), np.empty(w.weights[0], dtype=np.float32)
+    return algorithms.choose(x, weight, w.kwargs.get("groups", 1), stride, dilation, out)
 
 
 HEADER = """\

@@ -83,12 +83,10 @@ def _resolve_layers(layers, input_size):
             raise ValueError(f"layers[{n}] has unknown keys {sorted(unknown)}")
         k, s, d = (layer.get(key, 1) for key in ("kernel_size", "stride", "dilation"))
         padding = layer.get("padding", 0)
-        if not isinstance(padding, str) and not isinstance(padding, Sequence):
-            padding = (padding, padding)
-        (pair,) = arithmetic.resolve_padding(
-            padding if isinstance(padding, str) else [tuple(padding)], (sizes[-1],), (k,), s, d
-        )
-        sizes.append(arithmetic.conv_output_size(sizes[-1], k, s, pair, d))
+        if isinstance(padding, Sequence) and not isinstance(padding, str):  # one pair
+            padding = [tuple(padding)]
+        _, _, (pair,), (size,) = arithmetic.geometry((sizes[-1],), (k,), s, padding, d)
+        sizes.append(size)
         pads.append(pair)
         geoms.append({"kernel_size": k, "stride": s, "dilation": d, "padding": pair})
     return tuple(sizes), tuple(pads), geoms

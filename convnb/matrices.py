@@ -18,21 +18,11 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import windows
-from ._backend import to_numpy
+from ._backend import positive_ints, to_numpy
 from ._typing import Array
-from .arithmetic import conv_output_size
+from .arithmetic import geometry
 
 __all__ = ["conv_matrix"]
-
-
-def _per_dim(value, nd: int, name: str) -> tuple:
-    """One entry per spatial dimension, from an int or a sequence."""
-    if isinstance(value, int | np.integer):
-        return (int(value),) * nd
-    value = tuple(value)
-    if len(value) != nd:
-        raise ValueError(f"{name}={value!r} must have one entry per spatial dimension ({nd})")
-    return value
 
 
 def conv_matrix(
@@ -93,21 +83,13 @@ def conv_matrix(
     if w.ndim < 3:
         raise ValueError(f"weight must have shape (C_out, C_in/groups, *kernel), got {w.shape}")
     nd = w.ndim - 2
-    size = _per_dim(input_size, nd, "input_size")
-    if any(s < 1 for s in size):
-        raise ValueError(f"input_size={input_size!r} must be positive")
+    size = positive_ints(input_size, nd, "input_size")
     c_out, c_per_group = w.shape[:2]
     kernel = w.shape[2:]
     if groups < 1 or c_out % groups:
         raise ValueError(f"groups={groups} must be positive and divide C_out={c_out}")
     c_in = c_per_group * groups
-    pads = tuple(p if isinstance(p, tuple) else (p, p) for p in _per_dim(padding, nd, "padding"))
-    strides = _per_dim(stride, nd, "stride")
-    dilations = _per_dim(dilation, nd, "dilation")
-    out = tuple(
-        conv_output_size(i, k, s, p, d)
-        for i, k, s, p, d in zip(size, kernel, strides, pads, dilations, strict=True)
-    )
+    strides, dilations, pads, out = geometry(size, kernel, stride, padding, dilation)
     n_in, n_out = math.prod(size), math.prod(out)
     matrix = np.zeros((c_out * n_out, c_in * n_in), dtype=np.result_type(w, np.float64))
     taps = list(itertools.product(*(range(k) for k in kernel)))

@@ -347,8 +347,9 @@ def _check_layer(weight, bias, kwargs, shape, nd, *, first, source):
     dilation = positive_ints(kwargs.get("dilation", 1), nd, "dilation")
     mode = kwargs.get("padding_mode", "zeros")
     check_mode(mode)
-    padding = kwargs.get("padding", 0)
-    pads = arithmetic.resolve_padding(padding, spatial, kernel, stride, dilation)
+    _, _, pads, out = arithmetic.geometry(
+        spatial, kernel, stride, kwargs.get("padding", 0), dilation
+    )
     if mode != "zeros" and any(p != (0, 0) for p in pads):
         if not first:
             raise ValueError(
@@ -357,10 +358,6 @@ def _check_layer(weight, bias, kwargs, shape, nd, *, first, source):
             )
         for size, (before, after) in zip(spatial, pads):
             pad_indices(size, before, after, mode)  # reflect wider than the input: an error
-    out = tuple(
-        arithmetic.conv_output_size(*args)
-        for args in zip(spatial, kernel, stride, pads, dilation, strict=True)
-    )
     geom = {
         "stride": stride,
         "dilation": dilation,

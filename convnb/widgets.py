@@ -46,91 +46,21 @@ __all__ = [
 
 _STATIC = pathlib.Path(__file__).resolve().parent / "static"
 
+_PRESET_KEYS = "input_size channels multiplier kernel_size stride padding dilation groups".split()
 #: The explorer's starting values for each chapter. Every preset draws a meaningful
 #: picture as it is, because that first state is what the static web page shows.
 PRESETS = {
-    "standard": dict(
-        input_size=5,
-        channels=3,
-        multiplier=2,
-        kernel_size=3,
-        stride=1,
-        padding=1,
-        dilation=1,
-        groups=1,
-    ),
-    "arithmetic": dict(
-        input_size=7,
-        channels=2,
-        multiplier=1,
-        kernel_size=3,
-        stride=2,
-        padding=1,
-        dilation=1,
-        groups=1,
-    ),
-    "pointwise": dict(
-        input_size=4,
-        channels=4,
-        multiplier=2,
-        kernel_size=1,
-        stride=1,
-        padding=0,
-        dilation=1,
-        groups=1,
-    ),
-    "group": dict(
-        input_size=5,
-        channels=8,
-        multiplier=1,
-        kernel_size=3,
-        stride=1,
-        padding=1,
-        dilation=1,
-        groups=2,
-    ),
-    "depthwise": dict(
-        input_size=5,
-        channels=4,
-        multiplier=2,
-        kernel_size=3,
-        stride=1,
-        padding=1,
-        dilation=1,
-        groups=4,
-    ),
-    "separable": dict(
-        input_size=5,
-        channels=4,
-        multiplier=4,
-        kernel_size=3,
-        stride=1,
-        padding=1,
-        dilation=1,
-        groups=4,
-    ),
-    "dilated": dict(
-        input_size=9,
-        channels=1,
-        multiplier=1,
-        kernel_size=3,
-        stride=1,
-        padding=2,
-        dilation=2,
-        groups=1,
-    ),
-    "transposed": dict(
-        input_size=3,
-        channels=2,
-        multiplier=1,
-        kernel_size=3,
-        stride=2,
-        padding=1,
-        dilation=1,
-        groups=1,
-        transposed=True,
-        output_padding=1,
-    ),
+    name: dict(zip(_PRESET_KEYS, values, strict=True), **extra)
+    for name, values, extra in [
+        ("standard", (5, 3, 2, 3, 1, 1, 1, 1), {}),
+        ("arithmetic", (7, 2, 1, 3, 2, 1, 1, 1), {}),
+        ("pointwise", (4, 4, 2, 1, 1, 0, 1, 1), {}),
+        ("group", (5, 8, 1, 3, 1, 1, 1, 2), {}),
+        ("depthwise", (5, 4, 2, 3, 1, 1, 1, 4), {}),
+        ("separable", (5, 4, 4, 3, 1, 1, 1, 4), {}),
+        ("dilated", (9, 1, 1, 3, 1, 2, 2, 1), {}),
+        ("transposed", (3, 2, 1, 3, 2, 1, 1, 1), dict(transposed=True, output_padding=1)),
+    ]
 }
 _DEFAULTS = dict(transposed=False, output_padding=0, position=0, out_channel=0)
 
@@ -326,12 +256,11 @@ def describe(p: Mapping[str, Any]) -> dict[str, Any]:
     if p["transposed"]:
         o = arithmetic.conv_transpose_output_size(i, k, s, p["padding"], d, p["output_padding"])
         read = channels.input_channels(p["out_channel"], c_in, c_out, g)
-        macs = i * i * c_in * (c_out // g) * k * k
+        macs = arithmetic.count_macs(c_out, c_in, (k, k), (i, i), g)  # the adjoint's count
         code_args = dict(transposed=True, output_padding=p["output_padding"])
     else:
         read = channels.input_channels(p["out_channel"], c_in, c_out, g)
-        ((pb, pa),) = arithmetic.resolve_padding(p["padding"], (i,), (k,), s, d)
-        o = arithmetic.conv_output_size(i, k, s, (pb, pa), d)
+        (o,) = arithmetic.geometry((i,), (k,), s, p["padding"], d).out
         macs = arithmetic.count_macs(c_in, c_out, (k, k), (o, o), g)
         code_args = dict(input_size=(i, i))
     torch_code = frameworks.pytorch_layer(
@@ -359,12 +288,9 @@ def _page_params(values: dict) -> dict:
     p = {**_DEFAULTS, **values}
     size = p["input_size"]
     if not p["transposed"] and p["position"]:  # a flat index into the output
-        pads = arithmetic.resolve_padding(
-            p["padding"], (size,), (p["kernel_size"],), p["stride"], p["dilation"]
-        )
-        size = arithmetic.conv_output_size(
-            size, p["kernel_size"], p["stride"], pads[0], p["dilation"]
-        )
+        (size,) = arithmetic.geometry(
+            (size,), (p["kernel_size"],), p["stride"], p["padding"], p["dilation"]
+        ).out
     return dict(
         in_size=p["input_size"],
         kernel_size=p["kernel_size"],
@@ -449,22 +375,14 @@ def companion(preset: str = "standard", **values: Any) -> matplotlib.animation.F
     16
     """
     p = {**_DEFAULTS, **PRESETS[preset], **values}
-    if p["transposed"]:
-        return plot.animate(
-            p["input_size"],
-            p["kernel_size"],
-            stride=p["stride"],
-            padding=0 if p["padding"] == "valid" else p["padding"],
-            dilation=p["dilation"],
-            transposed=True,
-            output_padding=p["output_padding"],
-        )
     return plot.animate(
         p["input_size"],
         p["kernel_size"],
         stride=p["stride"],
-        padding=p["padding"],
+        padding=0 if p["padding"] == "valid" else p["padding"],  # transposed takes no "valid"
         dilation=p["dilation"],
+        transposed=p["transposed"],
+        output_padding=p["output_padding"],
     )
 
 

@@ -127,3 +127,26 @@ def test_a_report_without_spread_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(resources, "files", lambda package: tmp_path / package)
     with pytest.raises(ValueError, match="no spread"):
         bench.load_report("old")
+
+
+ODD_PADDING = [
+    bench.Workload("same", "conv", (1, 32, 48, 48), ((32, 32, 3, 3),), {"padding": "same"}),
+    bench.Workload(
+        "pairs", "conv", (1, 32, 47, 50), ((32, 32, 3, 3),), {"padding": [(0, 2), 1], "stride": 2}
+    ),
+]
+
+
+@pytest.mark.parametrize("w", ODD_PADDING, ids=lambda w: w.name)
+def test_the_algorithm_shown_is_the_one_conv_runs_for_any_padding(w, monkeypatch):
+    """The column names what ``algorithm="auto"`` resolves to inside convnb.conv, for any
+    padding conv takes (by hand, bench added ``2 * padding``: a pair or "same" failed)."""
+    from convnb import algorithms
+
+    chosen, choose = [], algorithms.choose
+    monkeypatch.setattr(algorithms, "choose", lambda *a: chosen.append(choose(*a)) or chosen[-1])
+    x, weight = np.ones(w.x, np.float32), np.ones(w.weights[0], np.float32)
+    y = convnb.conv(x, weight, padding_mode="replicate", **w.kwargs)
+    monkeypatch.undo()
+    assert bench._algorithm(w, "auto") == chosen[0]
+    assert bench.macs(w) == round(float(y.sum(dtype=np.float64)))  # all ones: product counts

@@ -44,7 +44,7 @@ def spatial(
     stride skips positions, a dot at the corner of every window the stride visits. Right:
     the output grid with ``position`` outlined. The taps are
     :func:`convnb.windows.footprint`, the map :func:`convnb.conv` reads through, and the
-    output size is :func:`convnb.arithmetic.conv_output_size`.
+    geometry is :func:`convnb.arithmetic.geometry`.
 
     Parameters
     ----------
@@ -75,8 +75,7 @@ def spatial(
     """
     size, kernel = _pair2(input_size, "input_size"), _pair2(kernel_size, "kernel_size")
     stride, dilation = _pair2(stride, "stride"), _pair2(dilation, "dilation")
-    pads = arithmetic.resolve_padding(padding, size, kernel, stride, dilation)
-    out = tuple(arithmetic.conv_output_size(*a) for a in zip(size, kernel, stride, pads, dilation))
+    _, _, pads, out = arithmetic.geometry(size, kernel, stride, padding, dilation)
     position = tuple(int(p) for p in position)
     if not all(0 <= p < o for p, o in zip(position, out)):
         raise ValueError(f"position={position} is outside the output of size {out}")
@@ -343,9 +342,7 @@ def animate(
                 ax=ax,
             )
     else:
-        pads = arithmetic.resolve_padding(padding, size, kernel, st, dil)
-        out = tuple(arithmetic.conv_output_size(*a) for a in zip(size, kernel, st, pads, dil))
-        positions = list(np.ndindex(*out))
+        positions = list(np.ndindex(*arithmetic.geometry(size, kernel, st, padding, dil).out))
 
         def draw(p, ax=None):
             return spatial(size, kernel, p, stride=st, padding=padding, dilation=dil, ax=ax)

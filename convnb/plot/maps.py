@@ -77,15 +77,7 @@ def receptive_field(
     top = max(int(g.max()) for g in grids)
     new = axes is None
     if new:
-        panel = min(2.2, (WIDTH - 0.9) / len(layers))
-        _, axes = plt.subplots(
-            1,
-            len(layers),
-            figsize=(panel * len(layers) + 0.9, panel + 1.3),
-            layout="constrained",
-            squeeze=False,
-        )
-        axes = list(axes[0])
+        axes = _panel_row(len(layers), 1.3)
     for n, (ax, layer, field, grid) in enumerate(zip(axes, layers, fields, grids), start=1):
         ax.clear()
         shown = ax.imshow(
@@ -166,15 +158,7 @@ def heatmaps(
     high = max(float(a.max()) for a in images)
     new = axes is None
     if new:
-        panel = min(2.2, (WIDTH - 0.9) / len(images))
-        _, axes = plt.subplots(
-            1,
-            len(images),
-            figsize=(panel * len(images) + 0.9, panel + 1.4),
-            layout="constrained",
-            squeeze=False,
-        )
-        axes = list(axes[0])
+        axes = _panel_row(len(images), 1.4)
     chars = max(8, int(axes[0].get_position().width * axes[0].figure.get_figwidth() * 72 / 6.5))
     for ax, image, title in zip(axes, images, titles):
         ax.clear()
@@ -301,3 +285,11 @@ def network(
         pad=26,
     )
     return [left, right]
+
+
+def _panel_row(n, titles):
+    """A new row of ``n`` square panels within WIDTH, ``titles`` inches added for the titles."""
+    panel = min(2.2, (WIDTH - 0.9) / n)
+    size = (panel * n + 0.9, panel + titles)
+    _, axes = plt.subplots(1, n, figsize=size, layout="constrained", squeeze=False)
+    return list(axes[0])

@@ -176,7 +176,7 @@ def _layer(
     """
     per_in, per_out = c_in // groups, c_out // groups
     feeding = channels.input_channels(out_channel, c_in, c_out, groups)
-    out = tuple(arithmetic.conv_output_size(n, kk, 1, p) for n, kk, p in zip(size, k, pads))
+    out = arithmetic.geometry(size, k, 1, pads).out
     color_in, color_out = colors
     (top, bottom), (left, right) = pads
     origin_in = (left, y0)
@@ -298,8 +298,7 @@ def channel_step(
     channels.input_channels(0, c_in, c_out, groups)  # checks the channel counts
     k = _pair2(kernel_size, "kernel_size")
     size = _pair2(input_size, "input_size")
-    pads = arithmetic.resolve_padding(padding, size, k, (1, 1), (1, 1))
-    out = tuple(arithmetic.conv_output_size(n, kk, 1, p) for n, kk, p in zip(size, k, pads))
+    _, _, pads, out = arithmetic.geometry(size, k, 1, padding)
     position = tuple(int(v) for v in position)
     if not all(0 <= p < o for p, o in zip(position, out)):
         raise ValueError(f"position={position} is outside the output of size {out}")
@@ -430,8 +429,7 @@ def animate_channels(
     k = _pair2(kernel_size, "kernel_size")
     size = _pair2(input_size, "input_size")
     if positions is None:
-        pads = arithmetic.resolve_padding(padding, size, k, (1, 1), (1, 1))
-        out = [arithmetic.conv_output_size(n, kk, 1, p) for n, kk, p in zip(size, k, pads)]
+        out = arithmetic.geometry(size, k, 1, padding).out
         positions = [(out[0] // 2, out[1] // 2)]
     steps = [(p, o) for p in positions for o in range(int(out_channels))]
 
@@ -510,8 +508,7 @@ def separable_step(
         raise ValueError(f"step={step} is not in 0..{mid + c_out - 1}")
     k = _pair2(kernel_size, "kernel_size")
     size = _pair2(input_size, "input_size")
-    pads = arithmetic.resolve_padding(0, size, k, (1, 1), (1, 1))
-    out = tuple(arithmetic.conv_output_size(n, kk, 1, p) for n, kk, p in zip(size, k, pads))
+    out = arithmetic.geometry(size, k).out
     position = tuple(int(v) for v in position)
     if not all(0 <= p < o for p, o in zip(position, out)):
         raise ValueError(f"position={position} is outside the output of size {out}")
@@ -533,7 +530,7 @@ def separable_step(
         position,
         k,
         size,
-        pads,
+        zero,
         names=("input", "depthwise out"),
         colors=dw_colors,
         active=first,
@@ -622,7 +619,7 @@ def animate_separable(
     k = _pair2(kernel_size, "kernel_size")
     size = _pair2(input_size, "input_size")
     if position is None:
-        position = tuple((n - kk) // 2 for n, kk in zip(size, k))
+        position = tuple((o - 1) // 2 for o in arithmetic.geometry(size, k).out)
     frames = int(channels_in) * int(multiplier) + int(out_channels)
 
     def draw(i, ax=None):

@@ -93,6 +93,7 @@ def two_towers(
     )
     for col, (layer, pools) in enumerate(columns, start=1):
         x = col * step
+        # the first layer reads the whole input on both GPUs: no crossing arrows
         cross = col > 1 and (isinstance(layer, Linear) or layer.groups == 1)
         color = "#c0392b" if cross else COLORS["edge"]
         half = _width(layer) // 2
@@ -140,20 +141,6 @@ def two_towers(
                 color=COLORS["edge"],
             )
         x0 = x - step + box_w
-        if col == 1:  # the first layer reads the whole input on both GPUs
-            for y in ys:
-                ax.add_patch(
-                    FancyArrowPatch(
-                        (x0, y + box_h / 2),
-                        (x, y + box_h / 2),
-                        arrowstyle="-|>",
-                        mutation_scale=7,
-                        lw=0.9,
-                        color=COLORS["edge"],
-                        gid=f"same:{layer.name}",
-                    )
-                )
-            continue
         for src, y_src in enumerate(ys):
             for dst, y_dst in enumerate(ys):
                 if src != dst and not cross:
