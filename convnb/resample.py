@@ -46,9 +46,8 @@ def insert_zeros(x, factor, *, axes=None):
         axes = tuple(range(2, x.ndim))
     else:
         axes = tuple(as_int(a, "axes") for a in (axes if isinstance(axes, Sequence) else (axes,)))
-        if any(not -x.ndim <= a < x.ndim for a in axes) or len(
-            set(a % x.ndim for a in axes)
-        ) < len(axes):
+        outside = any(not -x.ndim <= a < x.ndim for a in axes)
+        if outside or len({a % x.ndim for a in axes}) < len(axes):
             raise ValueError(f"axes={axes} must be distinct axes of x, which has rank {x.ndim}")
         axes = tuple(a % x.ndim for a in axes)
     factors = positive_ints(factor, len(axes), "factor")
