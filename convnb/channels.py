@@ -193,7 +193,7 @@ def block_diagonal(weight, groups):
     --------
     >>> import numpy as np
     >>> w = np.arange(1.0, 5.0).reshape(4, 1, 1)  # 4 outputs, 2 groups of 2 -> 2 inputs
-    >>> block_diagonal(w.reshape(4, 1, 1), groups=2)[:, :, 0]
+    >>> block_diagonal(w, groups=2)[:, :, 0]
     array([[1., 0.],
            [2., 0.],
            [0., 3.],
