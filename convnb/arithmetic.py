@@ -485,13 +485,5 @@ def stack_sizes(layers, input_size) -> list[int]:
     sizes = [as_int(input_size, "input_size")]
     for n, layer in enumerate(layers):
         check_layer(layer, n)
-        sizes.append(
-            conv_output_size(
-                sizes[-1],
-                layer["kernel_size"],
-                layer.get("stride", 1),
-                layer.get("padding", 0),
-                layer.get("dilation", 1),
-            )
-        )
+        sizes.append(conv_output_size(sizes[-1], **layer))  # check_layer vetted the keys
     return sizes
