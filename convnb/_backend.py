@@ -284,3 +284,16 @@ def fixed_rank(
         f"    Examples\n    --------\n    >>> import numpy as np\n    {example}\n"
     )
     return fixed
+
+
+def at_least(value: Any, low: int, name: str, n: int | None = None):
+    """``value`` as an int of at least ``low`` (0: non-negative, 1: positive), or an error.
+
+    With ``n``, an ``n``-tuple of such ints from an int or a sequence of length ``n``.
+    """
+    single = n is None
+    values = tuple(as_int(v, name) for v in ((value,) if single else as_tuple(value, n, name)))
+    if any(v < low for v in values):
+        shown = values[0] if single else tuple(value) if isinstance(value, Sequence) else value
+        raise ValueError(f"{name}={shown!r} must be {'positive' if low else 'non-negative'}")
+    return values[0] if single else values

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from ._backend import as_int, as_tuple, check_groups, positive_ints
+from ._backend import as_int, as_tuple, at_least, check_groups, positive_ints
 
 __all__ = [
     "Geometry",
@@ -36,32 +36,14 @@ PADDING_STRINGS = ("valid", "same")
 
 
 def _check_geometry(input_size, kernel_size, stride, dilation):
-    i = as_int(input_size, "input_size")
-    k = as_int(kernel_size, "kernel_size")
-    s = as_int(stride, "stride")
-    d = as_int(dilation, "dilation")
-    if i < 0:
-        raise ValueError(f"input_size={i} must be non-negative")
-    if k < 1:
-        raise ValueError(f"kernel_size={k} must be positive")
-    if s < 1:
-        raise ValueError(f"stride={s} must be positive")
-    if d < 1:
-        raise ValueError(f"dilation={d} must be positive")
-    return i, k, s, d
+    sizes = zip((kernel_size, stride, dilation), ("kernel_size", "stride", "dilation"))
+    return at_least(input_size, 0, "input_size"), *(at_least(v, 1, n) for v, n in sizes)
 
 
-def _pair(padding, name="padding") -> tuple[int, int]:
-    if isinstance(padding, Sequence) and not isinstance(padding, str):
-        if len(padding) != 2:
-            raise ValueError(f"{name}={tuple(padding)!r} must be an int or a (before, after) pair")
-        before, after = (as_int(p, name) for p in padding)
-    else:
-        before = after = as_int(padding, name)
-    if before < 0 or after < 0:
-        shown = padding if not isinstance(padding, Sequence) else tuple(padding)
-        raise ValueError(f"{name}={shown!r} must be non-negative")
-    return before, after
+def _pair(padding) -> tuple[int, int]:
+    if isinstance(padding, Sequence) and not isinstance(padding, str) and len(padding) != 2:
+        raise ValueError(f"padding={tuple(padding)!r} must be an int or a (before, after) pair")
+    return at_least(padding, 0, "padding", 2)
 
 
 def conv_output_size(input_size, kernel_size, stride=1, padding=0, dilation=1) -> int:
@@ -218,7 +200,6 @@ def explicit_padding(padding, ndim: int) -> tuple[tuple[int, int], ...]:
 class Geometry(NamedTuple):
     """A convolution's geometry, one entry per spatial dimension (see :func:`geometry`).
 
-
     Parameters
     ----------
     stride, dilation : tuple of int
@@ -244,9 +225,7 @@ def geometry(
 ) -> Geometry:
     """Resolve a convolution's arguments into checked strides, dilations, pads and output sizes.
 
-    The one place where convnb turns ``(spatial, kernel, stride, padding, dilation)`` into
-    numbers: :func:`convnb.conv`, the gradients, :func:`convnb.im2col`, the signal functions
-    and the pictures all call it.
+    The one place where convnb turns these arguments into numbers.
 
     Parameters
     ----------
@@ -327,10 +306,7 @@ def conv_transpose_output_size(
     (5, 6)
     """
     i, k, s, d = _check_geometry(input_size, kernel_size, stride, dilation)
-    p = as_int(padding, "padding")
-    op = as_int(output_padding, "output_padding")
-    if p < 0:
-        raise ValueError(f"padding={p} must be non-negative")
+    p, op = at_least(padding, 0, "padding"), as_int(output_padding, "output_padding")
     if not 0 <= op < max(s, d):
         raise ValueError(
             f"output_padding={op} must be non-negative and smaller than stride={s} or dilation={d}"
@@ -372,9 +348,8 @@ def count_params(in_channels, out_channels, kernel_size, groups=1, bias=True) ->
     >>> count_params(256, 256, (3, 3), groups=256, bias=False)  # depthwise
     2304
     """
-    c_in, c_out, g = check_groups(in_channels, out_channels, groups)
-    k = math.prod(positive_ints(kernel_size, _rank(kernel_size), "kernel_size"))
-    return c_out * (c_in // g) * k + (c_out if bias else 0)
+    weights = count_macs(in_channels, out_channels, kernel_size, 1, groups)  # one output
+    return weights + (as_int(out_channels, "out_channels") if bias else 0)
 
 
 def count_macs(in_channels, out_channels, kernel_size, output_size, groups=1) -> int:
@@ -405,39 +380,28 @@ def count_macs(in_channels, out_channels, kernel_size, output_size, groups=1) ->
     115605504
     """
     c_in, c_out, g = check_groups(in_channels, out_channels, groups)
-    nd = max(_rank(kernel_size), _rank(output_size))
-    if (
-        isinstance(kernel_size, Sequence)
-        and isinstance(output_size, Sequence)
-        and (len(kernel_size) != len(output_size))
-    ):
+    ranks = {len(v) for v in (kernel_size, output_size) if isinstance(v, Sequence)}
+    if len(ranks) > 1:
         raise ValueError(
             f"kernel_size={tuple(kernel_size)} and output_size={tuple(output_size)} must have "
             f"the same number of dimensions"
         )
+    nd = max(ranks, default=1)
     k = math.prod(positive_ints(kernel_size, nd, "kernel_size"))
     n_out = math.prod(positive_ints(output_size, nd, "output_size"))
     return c_out * n_out * (c_in // g) * k
 
 
-def _rank(value):
-    return len(value) if isinstance(value, Sequence) else 1
-
-
 class ReceptiveField(NamedTuple):
     """Receptive field of one layer's outputs, in input samples, along one dimension.
-
-    ``size``: how many input samples one output depends on (its extent, holes included);
-    ``jump``: the distance in input samples between neighbouring outputs;
-    ``start``: the input coordinate of the centre of output 0's field (negative when it
-    lies in the padding).
 
     Parameters
     ----------
     size, jump : int
-        Extent of the field and distance between neighbouring outputs, in samples.
+        How many input samples one output depends on (holes included), and the distance
+        between neighbouring outputs.
     start : float
-        Input coordinate of the centre of output 0's field.
+        Input coordinate of the centre of output 0's field (negative in the padding).
     """
 
     size: int
@@ -475,8 +439,8 @@ def receptive_field(layers) -> list[ReceptiveField]:
     result = []
     for n, layer in enumerate(layers):
         check_layer(layer, n)
-        _, k, s, d = _check_geometry(
-            0, layer["kernel_size"], layer.get("stride", 1), layer.get("dilation", 1)
+        k, s, d = (
+            at_least(layer.get(key, 1), 1, key) for key in ("kernel_size", "stride", "dilation")
         )
         before, _ = _pair(layer.get("padding", 0))
         span = d * (k - 1)
@@ -521,13 +485,5 @@ def stack_sizes(layers, input_size) -> list[int]:
     sizes = [as_int(input_size, "input_size")]
     for n, layer in enumerate(layers):
         check_layer(layer, n)
-        sizes.append(
-            conv_output_size(
-                sizes[-1],
-                layer["kernel_size"],
-                layer.get("stride", 1),
-                layer.get("padding", 0),
-                layer.get("dilation", 1),
-            )
-        )
+        sizes.append(conv_output_size(sizes[-1], **layer))  # check_layer vetted the keys
     return sizes

@@ -102,8 +102,7 @@ def shuffle_permutation(channels, groups) -> list[int]:
     [0, 3, 1, 4, 2, 5]
     """
     c, _, g = check_groups(channels, channels, groups)
-    per_group = c // g
-    return [(j % g) * per_group + j // g for j in range(c)]
+    return [(j % g) * (c // g) + j // g for j in range(c)]
 
 
 def channel_shuffle(x, groups):
@@ -129,12 +128,8 @@ def channel_shuffle(x, groups):
     >>> channel_shuffle(x, 2)[0, :, 0]
     array([0, 3, 1, 4, 2, 5])
     """
-    xp, (x,) = arrays(x, names=["x"])
-    if x.ndim < 2:
-        raise ValueError(f"x must have shape (N, C, *spatial), got {tuple(x.shape)}")
-    n, c = x.shape[:2]
-    _, _, g = check_groups(c, c, groups)
-    rest = tuple(x.shape[2:])
+    xp, x, g = _channel_groups(x, groups)
+    n, c, *rest = x.shape
     y = xp.reshape(x, (n, g, c // g, *rest))
     y = xp.permute_dims(y, (0, 2, 1, *range(3, 3 + len(rest))))
     return xp.reshape(y, (n, c, *rest))
@@ -163,12 +158,16 @@ def channel_unshuffle(x, groups):
     >>> channel_unshuffle(channel_shuffle(x, 3), 3)[0, :, 0]
     array([0, 1, 2, 3, 4, 5])
     """
-    _, (x,) = arrays(x, names=["x"])
+    _, x, g = _channel_groups(x, groups)
+    return channel_shuffle(x, x.shape[1] // g)
+
+
+def _channel_groups(x, groups):
+    """The namespace, ``x`` as an array of shape (N, C, *spatial), and checked ``groups``."""
+    xp, (x,) = arrays(x, names=["x"])
     if x.ndim < 2:
         raise ValueError(f"x must have shape (N, C, *spatial), got {tuple(x.shape)}")
-    c = x.shape[1]
-    _, _, g = check_groups(c, c, groups)
-    return channel_shuffle(x, c // g)
+    return xp, x, check_groups(x.shape[1], x.shape[1], groups)[2]
 
 
 def block_diagonal(weight, groups):
@@ -194,7 +193,7 @@ def block_diagonal(weight, groups):
     --------
     >>> import numpy as np
     >>> w = np.arange(1.0, 5.0).reshape(4, 1, 1)  # 4 outputs, 2 groups of 2 -> 2 inputs
-    >>> block_diagonal(w.reshape(4, 1, 1), groups=2)[:, :, 0]
+    >>> block_diagonal(w, groups=2)[:, :, 0]
     array([[1., 0.],
            [2., 0.],
            [0., 3.],

@@ -11,7 +11,7 @@ either framework: the functions return source text.
 from __future__ import annotations
 
 from . import arithmetic
-from ._backend import as_int, as_tuple, check_groups, positive_ints
+from ._backend import as_int, as_tuple, at_least, check_groups
 
 __all__ = [
     "dilation_from_holes",
@@ -29,19 +29,22 @@ def _norm(value):
     return value
 
 
-def _check_args(kernel_size, stride, padding, dilation, output_padding):
-    """Refuse what no framework accepts, naming the argument (2-D layers)."""
-    positive_ints(kernel_size, 2, "kernel_size")
-    positive_ints(stride, 2, "stride")
-    positive_ints(dilation, 2, "dilation")
+def _check_args(
+    in_channels, out_channels, groups, kernel_size, stride, padding, dilation, out_pad
+):
+    """Refuse what no framework accepts, naming the argument (2-D layers); return the
+    channels, and the kernel size, stride and dilation as the code shows them."""
+    channels = check_groups(in_channels, out_channels, groups)
+    sizes = {"kernel_size": kernel_size, "stride": stride, "dilation": dilation}
+    for name, value in sizes.items():
+        at_least(value, 1, name, 2)
     if isinstance(padding, str):
         if padding not in arithmetic.PADDING_STRINGS:
             raise ValueError(f"padding={padding!r} is not one of {arithmetic.PADDING_STRINGS}")
     else:
         arithmetic.explicit_padding(padding, 2)
-    for p in as_tuple(output_padding, 2, "output_padding"):
-        if as_int(p, "output_padding") < 0:
-            raise ValueError(f"output_padding={output_padding!r} must be non-negative")
+    at_least(out_pad, 0, "output_padding", 2)
+    return (*channels, *(_norm(v) for v in sizes.values()))
 
 
 def pytorch_layer(
@@ -88,9 +91,9 @@ def pytorch_layer(
         torch.nn.Conv2d(3, 8, kernel_size=3, stride=2, bias=False),
     )
     """
-    check_groups(in_channels, out_channels, groups)
-    _check_args(kernel_size, stride, padding, dilation, output_padding)
-    kernel_size, stride, dilation = _norm(kernel_size), _norm(stride), _norm(dilation)
+    *_, kernel_size, stride, dilation = _check_args(
+        in_channels, out_channels, groups, kernel_size, stride, padding, dilation, output_padding
+    )
     args = [str(in_channels), str(out_channels), f"kernel_size={kernel_size}"]
     pad_layer = None
     if stride != 1:
@@ -98,18 +101,13 @@ def pytorch_layer(
     if padding == "same" and stride != 1 and not transposed:
         if input_size is None:
             raise ValueError("padding='same' with stride > 1 needs input_size to spell out")
-        size = input_size if isinstance(input_size, (tuple, list)) else (input_size,) * 2
-        k = kernel_size if isinstance(kernel_size, tuple) else (kernel_size,) * 2
-        s = stride if isinstance(stride, tuple) else (stride,) * 2
-        d = dilation if isinstance(dilation, tuple) else (dilation,) * 2
-        pads = arithmetic.resolve_padding("same", size, k, s, d)
+        size, k = as_tuple(input_size, 2, "input_size"), as_tuple(kernel_size, 2, "kernel_size")
+        pads = arithmetic.resolve_padding("same", size, k, stride, dilation)
         (top, bottom), (left, right) = pads
         pad_layer = f"torch.nn.ZeroPad2d(({left}, {right}, {top}, {bottom}))"
     elif padding not in (0, "valid"):
         args.append(
-            f"padding={_norm(padding)!r}"
-            if isinstance(padding, str)
-            else f"padding={_norm(padding)}"
+            f"padding={padding!r}" if isinstance(padding, str) else f"padding={_norm(padding)}"
         )
     if transposed and output_padding:
         args.append(f"output_padding={_norm(output_padding)}")
@@ -123,7 +121,7 @@ def pytorch_layer(
     if pad_layer:
         return (
             "torch.nn.Sequential(\n"
-            f'    {pad_layer},  # TensorFlow\'s "same" for stride {_norm(stride)}\n'
+            f'    {pad_layer},  # TensorFlow\'s "same" for stride {stride}\n'
             f"    {layer},\n"
             ")"
         )
@@ -169,9 +167,9 @@ def keras_layer(
         tf.keras.layers.Conv2D(filters=8, kernel_size=3, padding="valid", use_bias=False),
     ])
     """
-    c_in, c_out, g = check_groups(in_channels, out_channels, groups)
-    _check_args(kernel_size, stride, padding, dilation, output_padding)
-    kernel_size, stride, dilation = _norm(kernel_size), _norm(stride), _norm(dilation)
+    c_in, c_out, g, kernel_size, stride, dilation = _check_args(
+        in_channels, out_channels, groups, kernel_size, stride, padding, dilation, output_padding
+    )
     explicit = padding not in ("same", "valid", 0)
     mode = "same" if padding == "same" else "valid"
     common = [f"kernel_size={kernel_size}"]
@@ -198,24 +196,12 @@ def keras_layer(
         extra = f", groups={g}" if g != 1 else ""
         layer = f"tf.keras.layers.Conv2D(filters={c_out}, {', '.join(common)}{extra}"
     layer += ", use_bias=False)"
-    lines = [*notes]
-    if explicit and not transposed:
-        lines += [
-            "tf.keras.Sequential([",
-            f"    tf.keras.layers.ZeroPadding2D({_norm(padding)}),",
-            f"    {layer},",
-            "])",
-        ]
-    elif explicit and transposed:
-        lines += [
-            "tf.keras.Sequential([",
-            f"    {layer},",
-            f"    tf.keras.layers.Cropping2D({_norm(padding)}),",
-            "])",
-        ]
-    else:
-        lines.append(layer)
-    return "\n".join(lines)
+    if explicit:  # padded before a convolution, cropped after a transposed one
+        kind = "Cropping2D" if transposed else "ZeroPadding2D"
+        pad = f"tf.keras.layers.{kind}({_norm(padding)})"
+        inner = (layer, pad) if transposed else (pad, layer)
+        layer = "\n".join(["tf.keras.Sequential([", *(f"    {s}," for s in inner), "])"])
+    return "\n".join([*notes, layer])
 
 
 def groups_from_width(channels, width):
@@ -265,10 +251,7 @@ def dilation_from_holes(holes):
     >>> dilation_from_holes(0), dilation_from_holes(1)
     (1, 2)
     """
-    h = as_int(holes, "holes")
-    if h < 0:
-        raise ValueError(f"holes={h} must be non-negative")
-    return h + 1
+    return at_least(holes, 0, "holes") + 1
 
 
 def tf_transpose_to_torch(input_size, output_size, kernel_size, stride, padding, dilation=1):
@@ -311,11 +294,7 @@ def tf_transpose_to_torch(input_size, output_size, kernel_size, stride, padding,
     ValueError: TensorFlow's SAME padding trims (0, 1) samples for 6 -> 3; PyTorch trims ...
     """
     i, o = as_int(input_size, "input_size"), as_int(output_size, "output_size")
-    k, s, d = (
-        as_int(kernel_size, "kernel_size"),
-        as_int(stride, "stride"),
-        as_int(dilation, "dilation"),
-    )
+    k, s, d = map(as_int, (kernel_size, stride, dilation), ("kernel_size", "stride", "dilation"))
     if padding not in ("SAME", "VALID"):
         raise ValueError(f"padding={padding!r} is not 'SAME' or 'VALID'")
     before, after = arithmetic.same_padding(o, k, s, d) if padding == "SAME" else (0, 0)

@@ -13,7 +13,7 @@ In both depthwise layouts output channel ``c * m + j`` is filter ``j`` of input 
 
 from __future__ import annotations
 
-from ._backend import arrays, as_int
+from ._backend import arrays, at_least
 
 __all__ = ["depthwise_from_tf", "depthwise_to_tf", "hwio_to_oihw", "oihw_to_hwio"]
 
@@ -72,9 +72,7 @@ def depthwise_to_tf(weight, in_channels):
            [4., 5., 6., 7.]])
     """
     xp, (weight,) = arrays(weight, names=["weight"])
-    in_channels = as_int(in_channels, "in_channels")
-    if in_channels < 1:
-        raise ValueError(f"in_channels={in_channels} must be positive")
+    in_channels = at_least(in_channels, 1, "in_channels")
     if weight.ndim != 4 or weight.shape[1] != 1 or weight.shape[0] % in_channels:
         raise ValueError(
             f"weight must be (C_in*multiplier, 1, kH, kW) for in_channels={in_channels}, "
@@ -104,10 +102,7 @@ def oihw_to_hwio(weight):
     >>> oihw_to_hwio(np.zeros((8, 3, 5, 4))).shape
     (5, 4, 3, 8)
     """
-    xp, (weight,) = arrays(weight, names=["weight"])
-    if weight.ndim != 4:
-        raise ValueError(f"weight must be (C_out, C_in, kH, kW), got {tuple(weight.shape)}")
-    return xp.permute_dims(weight, (2, 3, 1, 0))
+    return _move_axes(weight, "weight", "(C_out, C_in, kH, kW)", (2, 3, 1, 0))
 
 
 def hwio_to_oihw(kernel):
@@ -129,7 +124,11 @@ def hwio_to_oihw(kernel):
     >>> hwio_to_oihw(np.zeros((5, 4, 3, 8))).shape
     (8, 3, 5, 4)
     """
-    xp, (kernel,) = arrays(kernel, names=["kernel"])
-    if kernel.ndim != 4:
-        raise ValueError(f"kernel must be (kH, kW, C_in, C_out), got {tuple(kernel.shape)}")
-    return xp.permute_dims(kernel, (3, 2, 0, 1))
+    return _move_axes(kernel, "kernel", "(kH, kW, C_in, C_out)", (3, 2, 0, 1))
+
+
+def _move_axes(array, name, layout, axes):
+    xp, (array,) = arrays(array, names=[name])
+    if array.ndim != 4:
+        raise ValueError(f"{name} must be {layout}, got {tuple(array.shape)}")
+    return xp.permute_dims(array, axes)

@@ -17,24 +17,11 @@ written from their papers. Square inputs and kernels throughout, as in those pap
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from . import arithmetic
 from ._backend import as_int
-
-
-def _check(layer, positive=(), non_negative=()):
-    """Refuse a layer field that no framework accepts, naming the layer and the field."""
-    kind = type(layer).__name__
-    for name in positive + non_negative:
-        value = getattr(layer, name)
-        if value is None:
-            continue
-        as_int(value, f"{kind}.{name}")
-        if value < (1 if name in positive else 0):
-            rule = "positive" if name in positive else "non-negative"
-            raise ValueError(f"{kind}({name}={value!r}) must be {rule}")
-
 
 __all__ = [
     "NETWORKS",
@@ -50,10 +37,20 @@ __all__ = [
 ]
 
 
+def _check(layer, *names):
+    """Refuse a layer field that no framework accepts (a padding below 0, anything else
+    below 1), naming the layer and the field."""
+    kind = type(layer).__name__
+    for name in names:
+        value, low = getattr(layer, name), int(name != "padding")
+        if value is not None and as_int(value, f"{kind}.{name}") < low:
+            rule = "positive" if low else "non-negative"
+            raise ValueError(f"{kind}({name}={value!r}) must be {rule}")
+
+
 @dataclass(frozen=True)
 class Conv:
     """A convolution layer (PyTorch's ``Conv2d`` arguments; square kernels).
-
 
     Parameters
     ----------
@@ -75,13 +72,12 @@ class Conv:
     name: str = ""
 
     def __post_init__(self):
-        _check(self, ("out_channels", "kernel_size", "stride", "dilation", "groups"), ("padding",))
+        _check(self, "out_channels", "kernel_size", "stride", "dilation", "groups", "padding")
 
 
 @dataclass(frozen=True)
 class Pool:
     """Max or average pooling: changes the size, has no parameters.
-
 
     Parameters
     ----------
@@ -99,13 +95,12 @@ class Pool:
     name: str = "pool"
 
     def __post_init__(self):
-        _check(self, ("kernel_size", "stride"), ("padding",))
+        _check(self, "kernel_size", "stride", "padding")
 
 
 @dataclass(frozen=True)
 class Linear:
     """A fully connected layer on the flattened input.
-
 
     Parameters
     ----------
@@ -122,13 +117,12 @@ class Linear:
     name: str = "fc"
 
     def __post_init__(self):
-        _check(self, ("out_features",))
+        _check(self, "out_features")
 
 
 @dataclass(frozen=True)
 class Shuffle:
     """ShuffleNet's channel shuffle: no parameters, no arithmetic, no change of shape.
-
 
     Parameters
     ----------
@@ -142,7 +136,7 @@ class Shuffle:
     name: str = "shuffle"
 
     def __post_init__(self):
-        _check(self, ("groups",))
+        _check(self, "groups")
 
 
 @dataclass(frozen=True)
@@ -168,7 +162,6 @@ class Parallel:
 @dataclass
 class Row:
     """One line of :func:`summarize`: a layer and what it costs.
-
 
     Parameters
     ----------
@@ -196,31 +189,13 @@ class Row:
     children: list = field(default_factory=list)
 
 
-def _conv(layer: Conv, shape, rf):
-    c, h, w = shape
-    if c % layer.groups:
-        raise ValueError(
-            f"{layer.name or 'conv'}: groups={layer.groups} does not divide in_channels={c}"
-        )
-    out = arithmetic.conv_output_size(
-        h, layer.kernel_size, layer.stride, layer.padding, layer.dilation
-    )
-    out_w = arithmetic.conv_output_size(
-        w, layer.kernel_size, layer.stride, layer.padding, layer.dilation
-    )
-    params = arithmetic.count_params(
-        c, layer.out_channels, (layer.kernel_size,) * 2, layer.groups, layer.bias
-    )
-    macs = arithmetic.count_macs(
-        c, layer.out_channels, (layer.kernel_size,) * 2, (out, out_w), layer.groups
-    )
-    step = {
-        "kernel_size": layer.kernel_size,
-        "stride": layer.stride,
-        "padding": layer.padding,
-        "dilation": layer.dilation,
-    }
-    return (layer.out_channels, out, out_w), params, macs, _grow(rf, step)
+def _step(layer):
+    """A :class:`Conv` or :class:`Pool` as an entry of :func:`arithmetic.receptive_field`."""
+    if isinstance(layer, Pool):
+        stride = layer.kernel_size if layer.stride is None else layer.stride
+        return {"kernel_size": layer.kernel_size, "stride": stride, "padding": layer.padding}
+    keys = ("kernel_size", "stride", "padding", "dilation")
+    return {key: getattr(layer, key) for key in keys}
 
 
 def _grow(rf, step):
@@ -234,23 +209,23 @@ def _grow(rf, step):
 def _walk(layers, shape, rf):
     rows = []
     for layer in layers:
-        if isinstance(layer, Conv):
-            shape, params, macs, rf = _conv(layer, shape, rf)
-            rows.append(Row(layer.name or "conv", shape, params, macs, *rf))
-        elif isinstance(layer, Pool):
-            c, h, w = shape
-            stride = layer.kernel_size if layer.stride is None else layer.stride
-            h = arithmetic.conv_output_size(h, layer.kernel_size, stride, layer.padding)
-            w = arithmetic.conv_output_size(w, layer.kernel_size, stride, layer.padding)
-            shape = (c, h, w)
-            rf = _grow(
-                rf, {"kernel_size": layer.kernel_size, "stride": stride, "padding": layer.padding}
-            )
-            rows.append(Row(layer.name, shape, 0, 0, *rf))
+        if isinstance(layer, (Conv, Pool)):
+            (c, *size), step, name = shape, _step(layer), layer.name
+            if isinstance(layer, Conv) and c % layer.groups:
+                raise ValueError(
+                    f"{name or 'conv'}: groups={layer.groups} does not divide in_channels={c}"
+                )
+            out = tuple(arithmetic.conv_output_size(n, **step) for n in size)
+            params = macs = 0
+            if isinstance(layer, Conv):
+                k, c_out, g = (layer.kernel_size,) * 2, layer.out_channels, layer.groups
+                params = arithmetic.count_params(c, c_out, k, g, layer.bias)
+                macs = arithmetic.count_macs(c, c_out, k, out, g)
+                c, name = c_out, name or "conv"
+            shape, rf = (c, *out), _grow(rf, step)
+            rows.append(Row(name, shape, params, macs, *rf))
         elif isinstance(layer, Linear):
-            features = 1
-            for n in shape:
-                features *= n
+            features = math.prod(shape)
             params = features * layer.out_features + (layer.out_features if layer.bias else 0)
             shape = (layer.out_features,)
             rows.append(Row(layer.name, shape, params, features * layer.out_features, *rf))
@@ -267,26 +242,16 @@ def _walk(layers, shape, rf):
             if layer.merge == "add":
                 if len(set(shapes)) != 1:
                     raise ValueError(f"{layer.name}: branches to add have shapes {shapes}")
-                merged = shapes[0]
+                shape = shapes[0]
             elif layer.merge == "concat":
                 if len({s[1:] for s in shapes}) != 1:
                     raise ValueError(f"{layer.name}: branches to concatenate have shapes {shapes}")
-                merged = (sum(s[0] for s in shapes), *shapes[0][1:])
+                shape = (sum(s[0] for s in shapes), *shapes[0][1:])
             else:
                 raise ValueError(f"{layer.name}: merge={layer.merge!r} is not 'add' or 'concat'")
             rf = max(fields, key=lambda f: f[0])  # the widest branch decides what is seen
             children = [r for branch in outs for r in branch]
-            shape = merged
-            rows.append(
-                Row(
-                    layer.name,
-                    shape,
-                    sum(r.params for r in children),
-                    sum(r.macs for r in children),
-                    *rf,
-                    children=children,
-                )
-            )
+            rows.append(Row(layer.name, shape, *total(children), *rf, children=children))
         else:
             raise TypeError(f"unknown layer {layer!r}")
     return rows
@@ -326,7 +291,6 @@ def summarize(layers, input_shape) -> list[Row]:
 def total(rows) -> tuple[int, int]:
     """Total parameters and MACs of :func:`summarize`'s rows.
 
-
     Parameters
     ----------
     rows : sequence of Row
@@ -349,21 +313,8 @@ def _mobilenet_v1(full_convolutions=False):
 
     Table 1 prints the 13th depthwise layer as stride 2 on a 7x7 input; the network's 7x7
     output needs stride 1 there, which is what implementations use (and is used here)."""
-    plan = [
-        (64, 1),
-        (128, 2),
-        (128, 1),
-        (256, 2),
-        (256, 1),
-        (512, 2),
-        (512, 1),
-        (512, 1),
-        (512, 1),
-        (512, 1),
-        (512, 1),
-        (1024, 2),
-        (1024, 1),
-    ]
+    plan = [(64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), *[(512, 1)] * 5]
+    plan += [(1024, 2), (1024, 1)]
     layers = [Conv(32, 3, stride=2, padding=1, name="conv1")]
     channels = 32
     for k, (out, stride) in enumerate(plan, start=1):
@@ -399,18 +350,12 @@ def _alexnet():
 
 def _bottleneck(width, out, groups=1, name="block"):
     """ResNet (groups=1) or ResNeXt (groups=cardinality) bottleneck with identity shortcut."""
-    return Parallel(
-        (
-            (
-                Conv(width, 1, name=f"{name}.1x1a"),
-                Conv(width, 3, padding=1, groups=groups, name=f"{name}.3x3"),
-                Conv(out, 1, name=f"{name}.1x1b"),
-            ),
-            (),
-        ),
-        merge="add",
-        name=name,
+    branch = (
+        Conv(width, 1, name=f"{name}.1x1a"),
+        Conv(width, 3, padding=1, groups=groups, name=f"{name}.3x3"),
+        Conv(out, 1, name=f"{name}.1x1b"),
     )
+    return Parallel((branch, ()), merge="add", name=name)
 
 
 def _xception_middle():
@@ -429,21 +374,13 @@ def _shufflenet_unit(channels=240, groups=3):
     """A ShuffleNet unit with stride 1 (Zhang et al. 2018, Fig. 2b): 1x1 group conv to a
     quarter of the channels, channel shuffle, 3x3 depthwise, 1x1 group conv back."""
     m = channels // 4
-    return [
-        Parallel(
-            (
-                (
-                    Conv(m, 1, groups=groups, name="gconv1"),
-                    Shuffle(groups),
-                    Conv(m, 3, padding=1, groups=m, name="dwconv"),
-                    Conv(channels, 1, groups=groups, name="gconv2"),
-                ),
-                (),
-            ),
-            merge="add",
-            name="shufflenet unit",
-        )
-    ]
+    branch = (
+        Conv(m, 1, groups=groups, name="gconv1"),
+        Shuffle(groups),
+        Conv(m, 3, padding=1, groups=m, name="dwconv"),
+        Conv(channels, 1, groups=groups, name="gconv2"),
+    )
+    return [Parallel((branch, ()), merge="add", name="shufflenet unit")]
 
 
 #: name -> (layers, input shape)
@@ -465,21 +402,8 @@ def _paths(layers):
     """Every chain of spatial steps through the network (one per combination of branches)."""
     chains = [[]]
     for layer in layers:
-        if isinstance(layer, Conv):
-            step = {
-                "kernel_size": layer.kernel_size,
-                "stride": layer.stride,
-                "padding": layer.padding,
-                "dilation": layer.dilation,
-            }
-            chains = [[*c, step] for c in chains]
-        elif isinstance(layer, Pool):
-            step = {
-                "kernel_size": layer.kernel_size,
-                "stride": layer.kernel_size if layer.stride is None else layer.stride,
-                "padding": layer.padding,
-            }
-            chains = [[*c, step] for c in chains]
+        if isinstance(layer, (Conv, Pool)):
+            chains = [[*c, _step(layer)] for c in chains]
         elif isinstance(layer, Parallel):
             chains = [
                 c + p for c in chains for branch in layer.branches for p in _paths(list(branch))

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from array_api_compat import device as _device
 
-from ._backend import arrays, as_int
+from ._backend import arrays, at_least
 
 __all__ = ["PADDING_MODES", "pad", "pad_adjoint", "pad_indices"]
 
@@ -68,10 +68,7 @@ def pad_indices(n: int, before: int, after: int, mode: str = "zeros") -> list[in
     [-1, 0, 1, 2, -1]
     """
     check_mode(mode)
-    n, before, after = as_int(n, "n"), as_int(before, "before"), as_int(after, "after")
-    for name, value in (("n", n), ("before", before), ("after", after)):
-        if value < 0:
-            raise ValueError(f"{name}={value} must be non-negative")
+    n, before, after = map(at_least, (n, before, after), (0, 0, 0), ("n", "before", "after"))
     if mode == "reflect" and max(before, after) >= n:
         raise ValueError(
             f"reflect padding of ({before}, {after}) needs an input longer than the padding, "
@@ -182,13 +179,11 @@ def pad_adjoint(g, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
         if before == 0 and after == 0:
             continue
         n = g.shape[axis] - before - after
-        if mode == "zeros":
-            index = [slice(None)] * g.ndim
-            index[axis] = slice(before, before + n)
-            g = g[tuple(index)]
-            continue
         inner = [slice(None)] * g.ndim
         inner[axis] = slice(before, before + n)
+        if mode == "zeros":
+            g = g[tuple(inner)]
+            continue
         acc = xp.asarray(g[tuple(inner)], copy=True)
         index = pad_indices(n, before, after, mode)
         border = [*range(before), *range(before + n, before + n + after)]
@@ -219,11 +214,10 @@ def _runs(positions, index):
         if runs:
             start, first, step, length = runs[-1]
             if p == start + length:
-                expected = first + step * length
                 if length == 1 and src - first in (-1, 0, 1):
                     runs[-1] = (start, first, src - first, 2)
                     continue
-                if length > 1 and src == expected:
+                if length > 1 and src == first + step * length:
                     runs[-1] = (start, first, step, length + 1)
                     continue
         runs.append((p, src, 1, 1))

@@ -46,19 +46,16 @@ def insert_zeros(x, factor, *, axes=None):
         axes = tuple(range(2, x.ndim))
     else:
         axes = tuple(as_int(a, "axes") for a in (axes if isinstance(axes, Sequence) else (axes,)))
-        if any(not -x.ndim <= a < x.ndim for a in axes) or len(
-            set(a % x.ndim for a in axes)
-        ) < len(axes):
+        outside = any(not -x.ndim <= a < x.ndim for a in axes)
+        if outside or len({a % x.ndim for a in axes}) < len(axes):
             raise ValueError(f"axes={axes} must be distinct axes of x, which has rank {x.ndim}")
         axes = tuple(a % x.ndim for a in axes)
     factors = positive_ints(factor, len(axes), "factor")
-    shape = list(x.shape)
+    shape, index = list(x.shape), [slice(None)] * x.ndim
     for axis, f in zip(axes, factors, strict=True):
         shape[axis] = (shape[axis] - 1) * f + 1 if shape[axis] else 0
-    out = xp.zeros(tuple(shape), dtype=x.dtype, device=_device(x))
-    index = [slice(None)] * x.ndim
-    for axis, f in zip(axes, factors, strict=True):
         index[axis] = slice(None, None, f)
+    out = xp.zeros(tuple(shape), dtype=x.dtype, device=_device(x))
     out[tuple(index)] = x
     return out
 
