@@ -203,15 +203,6 @@ def as_tuple(value: Any, n: int, name: str) -> tuple:
     return (value,) * n
 
 
-def positive_ints(value: Any, n: int, name: str) -> tuple[int, ...]:
-    """An ``n``-tuple of positive ints from an int or a sequence, checked."""
-    values = tuple(as_int(v, name) for v in as_tuple(value, n, name))
-    if any(v < 1 for v in values):
-        shown = value if not isinstance(value, Sequence) else tuple(value)
-        raise ValueError(f"{name}={shown!r} must be positive")
-    return values
-
-
 _KIND_WORDS = {
     ("real floating", "complex floating"): "floating-point (real or complex)",
     ("integral", "real floating", "complex floating"): "numeric (integer, real or complex)",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from . import fft, winograd
+from . import arithmetic, fft, winograd
 from ._typing import Array
 
 __all__ = ["ALGORITHMS", "check", "choose", "correlate", "scratch_bytes"]
@@ -118,7 +118,7 @@ def choose(
     c_out, per_group = weight.shape[:2]
     kernel = tuple(weight.shape[2:])
     if out is None:
-        out = [p - d * (k - 1) for p, k, d in zip(x.shape[2:], kernel, dilation, strict=True)]
+        out = arithmetic.geometry(x.shape[2:], kernel, stride, 0, dilation).out
     macs = x.shape[0] * c_out * per_group * math.prod(kernel) * math.prod(out)
     import array_api_compat
 

@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from ._backend import as_int, as_tuple, at_least, check_groups, positive_ints
+from ._backend import as_int, as_tuple, at_least, check_groups
 
 __all__ = [
     "Geometry",
@@ -259,8 +259,8 @@ def geometry(
     nd = len(kernel)
     if len(spatial) != nd:
         raise ValueError(f"input_size={spatial} and kernel_size={kernel} differ in rank")
-    stride = positive_ints(stride, nd, "stride")
-    dilation = positive_ints(dilation, nd, "dilation")
+    stride = at_least(stride, 1, "stride", nd)
+    dilation = at_least(dilation, 1, "dilation", nd)
     pads = resolve_padding(padding, spatial, kernel, stride, dilation)
     out = tuple(
         conv_output_size(*args)
@@ -387,8 +387,8 @@ def count_macs(in_channels, out_channels, kernel_size, output_size, groups=1) ->
             f"the same number of dimensions"
         )
     nd = max(ranks, default=1)
-    k = math.prod(positive_ints(kernel_size, nd, "kernel_size"))
-    n_out = math.prod(positive_ints(output_size, nd, "output_size"))
+    k = math.prod(at_least(kernel_size, 1, "kernel_size", nd))
+    n_out = math.prod(at_least(output_size, 1, "output_size", nd))
     return c_out * n_out * (c_in // g) * k
 
 

@@ -303,7 +303,7 @@ def tf_transpose_to_torch(input_size, output_size, kernel_size, stride, padding,
             f"output_size={o} does not convolve back to input_size={i} with {padding} "
             f"padding (kernel_size={k}, stride={s}, dilation={d})"
         )
-    full = (i - 1) * s + d * (k - 1) + 1
+    full = arithmetic.conv_transpose_output_size(i, k, s, 0, d)
     extra = o - (full - 2 * before)
     if not 0 <= extra < max(s, d):
         raise ValueError(

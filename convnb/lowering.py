@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 from . import arithmetic
-from ._backend import arrays, positive_ints
+from ._backend import arrays, at_least
 from ._typing import Array, ArrayLike
 from .padding import check_mode, pad
 from .windows import tap_slices
@@ -78,7 +78,7 @@ def im2col(
             f"x must have shape (N, C, *spatial) with 1 to 3 spatial "
             f"dimensions, got shape {tuple(x.shape)}"
         )
-    kernel = positive_ints(kernel_size, nd, "kernel_size")
+    kernel = at_least(kernel_size, 1, "kernel_size", nd)
     check_mode(padding_mode)
     stride, dilation, pads, out = arithmetic.geometry(
         x.shape[2:], kernel, stride, padding, dilation

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import windows
-from ._backend import positive_ints, to_numpy
+from ._backend import at_least, to_numpy
 from ._typing import Array
 from .arithmetic import geometry
 
@@ -83,7 +83,7 @@ def conv_matrix(
     if w.ndim < 3:
         raise ValueError(f"weight must have shape (C_out, C_in/groups, *kernel), got {w.shape}")
     nd = w.ndim - 2
-    size = positive_ints(input_size, nd, "input_size")
+    size = at_least(input_size, 1, "input_size", nd)
     c_out, c_per_group = w.shape[:2]
     kernel = w.shape[2:]
     if groups < 1 or c_out % groups:

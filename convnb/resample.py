@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from array_api_compat import device as _device
 
-from ._backend import arrays, as_int, positive_ints
+from ._backend import arrays, as_int, at_least
 
 __all__ = ["dilate_kernel", "insert_zeros", "pixel_shuffle", "pixel_unshuffle", "upsample_nearest"]
 
@@ -50,7 +50,7 @@ def insert_zeros(x, factor, *, axes=None):
         if outside or len({a % x.ndim for a in axes}) < len(axes):
             raise ValueError(f"axes={axes} must be distinct axes of x, which has rank {x.ndim}")
         axes = tuple(a % x.ndim for a in axes)
-    factors = positive_ints(factor, len(axes), "factor")
+    factors = at_least(factor, 1, "factor", len(axes))
     shape, index = list(x.shape), [slice(None)] * x.ndim
     for axis, f in zip(axes, factors, strict=True):
         shape[axis] = (shape[axis] - 1) * f + 1 if shape[axis] else 0
@@ -109,7 +109,7 @@ def upsample_nearest(x, factor):
     array([[[1., 1., 1., 2., 2., 2.]]])
     """
     xp, (x,) = arrays(x, names=["x"])
-    factors = positive_ints(factor, x.ndim - 2, "factor")
+    factors = at_least(factor, 1, "factor", x.ndim - 2)
     for axis, f in enumerate(factors, start=2):
         x = xp.repeat(x, f, axis=axis)
     return x

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import arithmetic
-from ._backend import FLOATING, check_dtype, check_groups, namespace, positive_ints, result_dtype
+from ._backend import FLOATING, at_least, check_dtype, check_groups, namespace, result_dtype
 from .halos import AxisPlan, Tile, tile_plan
 from .padding import check_mode, pad_indices
 
@@ -343,8 +343,8 @@ def _check_layer(weight, bias, kwargs, shape, nd, *, first, source):
         raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
     if min(kernel) < 1:
         raise ValueError(f"weight has an empty kernel, shape {tuple(weight.shape)}")
-    stride = positive_ints(kwargs.get("stride", 1), nd, "stride")
-    dilation = positive_ints(kwargs.get("dilation", 1), nd, "dilation")
+    stride = at_least(kwargs.get("stride", 1), 1, "stride", nd)
+    dilation = at_least(kwargs.get("dilation", 1), 1, "dilation", nd)
     mode = kwargs.get("padding_mode", "zeros")
     check_mode(mode)
     _, _, pads, out = arithmetic.geometry(

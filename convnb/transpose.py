@@ -28,9 +28,9 @@ from ._backend import (
     arrays,
     as_int,
     as_tuple,
+    at_least,
     check_groups,
     fixed_rank,
-    positive_ints,
     result_dtype,
 )
 from ._typing import Array, ArrayLike
@@ -90,8 +90,8 @@ def conv_transpose(
     x, unbatched = batched(x, weight, "(C_in, C_out/groups, *kernel)")
     nd = weight.ndim - 2
     groups = check_channels(x.shape[1], weight, bias, groups, "x")
-    stride = positive_ints(stride, nd, "stride")
-    dilation = positive_ints(dilation, nd, "dilation")
+    stride = at_least(stride, 1, "stride", nd)
+    dilation = at_least(dilation, 1, "dilation", nd)
     pads = tuple(as_int(p, "padding") for p in as_tuple(padding, nd, "padding"))
     extra = tuple(
         as_int(p, "output_padding") for p in as_tuple(output_padding, nd, "output_padding")
