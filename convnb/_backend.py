@@ -192,6 +192,23 @@ def check_groups(in_channels: Any, out_channels: Any, groups: Any) -> tuple[int,
     return c_in, c_out, g
 
 
+def batched(x, weight, layout, xn="x", wn="weight"):
+    """``x`` with a batch axis, and whether it had none; checks the ranks of ``x`` and
+    ``weight`` (whose shape is ``layout``, with 1 to 3 kernel dimensions)."""
+    nd = getattr(weight, "ndim", 0) - 2
+    if nd not in (1, 2, 3):
+        raise ValueError(
+            f"{wn} must have shape {layout} with 1 to 3 kernel dimensions, "
+            f"got {f'shape {tuple(weight.shape)}' if hasattr(weight, 'shape') else weight}"
+        )
+    if x.ndim not in (nd + 1, nd + 2):
+        raise ValueError(
+            f"with a {nd}-D kernel, {xn} must have rank {nd + 2} (N, C_in, *spatial) or "
+            f"{nd + 1} (C_in, *spatial), got shape {tuple(x.shape)}"
+        )
+    return (x[None, ...], True) if x.ndim == nd + 1 else (x, False)
+
+
 def as_tuple(value: Any, n: int, name: str) -> tuple:
     """Broadcast an int to an ``n``-tuple, or check that a sequence has length ``n``."""
     if isinstance(value, Sequence) and not isinstance(value, str):

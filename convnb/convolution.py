@@ -16,7 +16,7 @@ stride and ``d`` the dilation.
 from __future__ import annotations
 
 from . import algorithms, arithmetic, kernels
-from ._backend import FLOATING, arrays, check_groups, fixed_rank, result_dtype
+from ._backend import FLOATING, arrays, batched, check_groups, fixed_rank, result_dtype
 from ._typing import Array, ArrayLike
 from .padding import check_mode, pad
 from .tiled import conv as tiled_conv
@@ -152,23 +152,6 @@ def check(x, weight, bias, stride, padding, dilation, groups, names=("x", "weigh
         raise ValueError(f"{wn} has an empty kernel, shape {tuple(weight.shape)}")
     geom = arithmetic.geometry(x.shape[2:], weight.shape[2:], stride, padding, dilation)
     return x, unbatched, groups, geom
-
-
-def batched(x, weight, layout, xn="x", wn="weight"):
-    """``x`` with a batch axis, and whether it had none; checks the ranks of ``x`` and
-    ``weight`` (whose shape is ``layout``, with 1 to 3 kernel dimensions)."""
-    nd = weight.ndim - 2
-    if nd not in (1, 2, 3):
-        raise ValueError(
-            f"{wn} must have shape {layout} with 1 to 3 kernel dimensions, "
-            f"got shape {tuple(weight.shape)}"
-        )
-    if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(
-            f"with a {nd}-D kernel, {xn} must have rank {nd + 2} (N, C_in, *spatial) or "
-            f"{nd + 1} (C_in, *spatial), got shape {tuple(x.shape)}"
-        )
-    return (x[None, ...], True) if x.ndim == nd + 1 else (x, False)
 
 
 def compute(xp, x, weight, bias, groups, geom, padding_mode="zeros", algorithm="direct"):

@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import arithmetic
-from ._backend import FLOATING, at_least, check_dtype, check_groups, namespace, result_dtype
+from ._backend import FLOATING, arrays, at_least, batched, check_groups, namespace, result_dtype
 from .halos import AxisPlan, Tile, tile_plan
 from .padding import check_mode, pad_indices
 
@@ -204,20 +204,9 @@ def _stack(x, layers, activation, *, single):
 
     meta = x._meta
     first = layers[0][0] if isinstance(layers[0], Sequence) and layers[0] else None
-    nd = getattr(first, "ndim", 0) - 2
-    if nd not in (1, 2, 3):
-        raise ValueError(
-            f"{where(0)}weight must have shape (C_out, C_in/groups, *kernel) with 1 to 3 "
-            f"kernel dimensions, got {getattr(first, 'shape', first)!r}"
-        )
-    if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(
-            f"conv with a {nd}-D kernel expects x of rank {nd + 2} (N, C_in, *spatial) or "
-            f"{nd + 1} (C_in, *spatial), got shape {tuple(x.shape)}"
-        )
-    unbatched = x.ndim == nd + 1
-    if unbatched:
-        x = x[None]
+    layout = "(C_out, C_in/groups, *kernel)"
+    x, unbatched = batched(x, first, layout, wn=f"{where(0)}weight")
+    nd = first.ndim - 2
     if any(c != c for c in x.shape):  # NaN: chunk sizes unknown
         raise ValueError(f"x has unknown chunk sizes {x.chunks}; call x.compute_chunk_sizes()")
     if len(x.chunks[1]) > 1:
@@ -238,12 +227,10 @@ def _stack(x, layers, activation, *, single):
                     f"{where(n)}{name} must be in memory (NumPy or CuPy), got a Dask array; "
                     f"call {name}.compute() first"
                 )
-        xp = namespace(meta, weight, bias, names=["x's chunks", "weight", "bias"])
-        if n == 0:
-            check_dtype(xp, meta, "x", FLOATING)
-        check_dtype(xp, weight, f"{where(n)}weight", FLOATING)
-        if bias is not None:
-            check_dtype(xp, bias, f"{where(n)}bias", FLOATING)
+        names = ["x", f"{where(n)}weight", f"{where(n)}bias"]
+        xp, (_, weight, bias) = arrays(
+            meta, weight, bias, names=names, optional=names[2:], kinds=FLOATING
+        )
         dtype = result_dtype(xp, x=xp.empty((0,), dtype=dtype), weight=weight, bias=bias)
         if not isinstance(kwargs, Mapping) or set(kwargs) - set(_LAYER_KEYS):
             raise ValueError(

@@ -29,12 +29,12 @@ from ._backend import (
     as_int,
     as_tuple,
     at_least,
+    batched,
     check_groups,
     fixed_rank,
     result_dtype,
 )
 from ._typing import Array, ArrayLike
-from .convolution import batched
 from .windows import tap_slices
 
 __all__ = ["conv_transpose", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d"]
