@@ -158,15 +158,10 @@ def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
 
 
 def _itemsize(xp, dtype):
-    return (
-        xp.finfo(dtype).bits // 8
-        if xp.isdtype(dtype, "real floating")
-        else (
-            2 * xp.finfo(dtype).bits // 8
-            if xp.isdtype(dtype, "complex floating")
-            else xp.iinfo(dtype).bits // 8
-        )
-    )
+    """Bytes per element (signal's integer inputs come here too)."""
+    if xp.isdtype(dtype, "integral"):
+        return xp.iinfo(dtype).bits // 8
+    return xp.finfo(dtype).bits // 8 * (2 if xp.isdtype(dtype, "complex floating") else 1)
 
 
 def _chunks(n, rows, per_row, budget):
