@@ -124,7 +124,7 @@ def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
     c_out, per_group = w.shape[:2]
     out = geom.out
     work = xp.float32 if x.dtype == getattr(xp, "float16", None) else x.dtype
-    y = xp.empty((n, c_out, *out), dtype=x.dtype, device=_device(x))
+    y = None
     depthwise = per_group == 1 and groups == c
     itemsize = _itemsize(xp, work)
     taps = tap_slices(w.shape[2:], geom.stride, geom.dilation, out)
@@ -132,10 +132,13 @@ def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
     k = len(taps)
     row_out = math.prod(out[1:])
     row_in = math.prod(i + b + a for i, (b, a) in zip(x.shape[3:], geom.pads[1:], strict=True))
-    # scratch per image and output row: padded input rows, columns (or the accumulator), product
-    # (depthwise: the accumulator and one tap's product)
+    # scratch per image and output row: padded input rows (none when the band is a view of x),
+    # columns (none for one unstrided tap: a view) or the depthwise accumulator, and a product
+    copied = work != x.dtype or any(b or a for b, a in geom.pads)
+    view = k == 1 and all(s == 1 for s in geom.stride)
     per_row = (
-        c * geom.stride[0] * row_in + (2 * c_out if depthwise else (c * k + c_out)) * row_out
+        (c * geom.stride[0] * row_in if copied else 0)
+        + (2 * c_out if depthwise else (0 if view else c * k) + c_out) * row_out
     ) * itemsize
     gpu = is_cupy_namespace(xp)
     budget = _LIMIT.get() if gpu else min(_LIMIT.get(), _CPU_CHUNK)
@@ -144,17 +147,23 @@ def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
         wt = xp.reshape(wt, (c, c_out // c, k))
     else:
         wt = xp.reshape(wt, (groups, c_out // groups, per_group * k))
+    block = _LIMIT.get() if gpu else _CPU_BLOCK
     for b0, b1, r0, r1 in _chunks(n, out[0], per_row, budget):
         band = _band(xp, x[b0:b1, ...], geom, span, r0, r1, padding_mode)
         band = xp.astype(band, work, copy=False)
         if depthwise:
-            m, block = c_out // c, _LIMIT.get() if gpu else _CPU_BLOCK
-            for c0, c1, part in _depthwise(xp, band, wt, taps, r1 - r0, out, block):
-                y[b0:b1, c0 * m : c1 * m, r0:r1, ...] = xp.astype(part, x.dtype, copy=False)
+            parts = _depthwise(xp, band, wt, taps, r1 - r0, out, block)
         else:
-            part = _lowered(xp, band, wt, taps, r1 - r0, out, groups)
-            y[b0:b1, :, r0:r1, ...] = xp.astype(part, x.dtype, copy=False)
-    return y
+            parts = [(0, c_out, _lowered(xp, band, wt, taps, r1 - r0, out, groups))]
+        for c0, c1, part in parts:
+            part = xp.astype(part, x.dtype, copy=False)
+            if y is None and part.shape == (n, c_out, *out):
+                return part  # one chunk did it all: no copy into a separate output
+            if y is None:
+                y = xp.empty((n, c_out, *out), dtype=x.dtype, device=_device(x))
+            step = c_out // c if depthwise else 1  # depthwise blocks count input channels
+            y[b0:b1, c0 * step : c1 * step, r0:r1, ...] = part
+    return xp.empty((n, c_out, *out), dtype=x.dtype, device=_device(x)) if y is None else y
 
 
 def _itemsize(xp, dtype):
@@ -215,9 +224,12 @@ def _depthwise(xp, band, wt, taps, rows, out, block_bytes):
     for c0 in range(0, c, block):
         c1 = min(c, c0 + block)
         acc = None
+        # the block's weights as (1, block, m, taps, 1, ...): one reshape, then a view per tap
+        wb = xp.reshape(wt[c0:c1, ...], (1, c1 - c0, m, len(taps)) + (1,) * len(shape))
         for t, win in enumerate(taps):
-            patch = xp.expand_dims(band[(slice(None), slice(c0, c1), *_rows(win, rows))], axis=2)
-            term = patch * xp.reshape(wt[c0:c1, :, t], (1, c1 - c0, m) + (1,) * len(shape))
+            term = (
+                band[(slice(None), slice(c0, c1), None, *_rows(win, rows))] * wb[:, :, :, t, ...]
+            )
             if acc is None:
                 acc = term
             else:
