@@ -227,9 +227,8 @@ def _depthwise(xp, band, wt, taps, rows, out, block_bytes):
         # the block's weights as (1, block, m, taps, 1, ...): one reshape, then a view per tap
         wb = xp.reshape(wt[c0:c1, ...], (1, c1 - c0, m, len(taps)) + (1,) * len(shape))
         for t, win in enumerate(taps):
-            term = (
-                band[(slice(None), slice(c0, c1), None, *_rows(win, rows))] * wb[:, :, :, t, ...]
-            )
+            patch = band[(slice(None), slice(c0, c1), None, *_rows(win, rows))]
+            term = patch * wb[:, :, :, t, ...]
             if acc is None:
                 acc = term
             else:
