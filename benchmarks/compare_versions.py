@@ -1,7 +1,7 @@
 """Time the bench workloads with two checkouts of convnb, interleaved, in one run.
 
     python benchmarks/compare_versions.py OLD_DIR NEW_DIR [--threads 2] [--rounds 5]
-        [--repeats 5] [--algorithm auto] [--quick] [--scale S] [--json FILE]
+        [--repeats 5] [--algorithm auto] [--only NAMES] [--quick] [--scale S] [--json FILE]
 
 OLD_DIR and NEW_DIR are repository roots (``git worktree add /tmp/old <commit>`` beside the
 new tree). The workload list comes from the NEW tree's ``convnb.bench.workloads``; each
@@ -14,7 +14,9 @@ whatever ``convnb`` lies there). Each child times every workload ``--repeats`` t
 warm-up; the tables give min/median/max over rounds of the per-round medians, and the ratio
 new/old of the medians. ``--algorithm`` is passed to ``conv`` in trees whose ``conv`` takes
 it (``"direct"`` times the portable core alone). ``--scale`` shrinks every spatial size (a
-smoke test). Thread counts are pinned with environment variables before NumPy is imported.
+smoke test); ``--only`` keeps the workloads whose names contain one of its comma-separated
+parts (to re-measure noisy rows). Thread counts are pinned with environment variables before
+NumPy is imported.
 """
 
 from __future__ import annotations
@@ -110,10 +112,15 @@ def main(argv=None):
     parser.add_argument("--algorithm", default="auto")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--only", help="comma-separated substrings of workload names")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
     spec = {
-        "workloads": load_workloads(args.new, args.quick, args.scale),
+        "workloads": [
+            w
+            for w in load_workloads(args.new, args.quick, args.scale)
+            if not args.only or any(part in w["name"] for part in args.only.split(","))
+        ],
         "repeats": args.repeats,
         "algorithm": args.algorithm,
     }
