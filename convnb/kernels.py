@@ -221,14 +221,14 @@ def _depthwise(xp, band, wt, taps, rows, out, block_bytes):
     shape = (rows, *out[1:])
     item = _itemsize(xp, band.dtype)
     block = max(1, block_bytes // max(1, b * m * math.prod(shape) * item))
+    # the weights as (1, C, m, taps, 1, ...) and the taps' slices: built once, viewed per block
+    weights = xp.reshape(wt, (1, c, m, len(taps)) + (1,) * len(shape))
+    windows = [(slice(None), slice(None), None, *_rows(win, rows)) for win in taps]
     for c0 in range(0, c, block):
         c1 = min(c, c0 + block)
-        acc = None
-        # the block's weights as (1, block, m, taps, 1, ...): one reshape, then a view per tap
-        wb = xp.reshape(wt[c0:c1, ...], (1, c1 - c0, m, len(taps)) + (1,) * len(shape))
-        for t, win in enumerate(taps):
-            patch = band[(slice(None), slice(c0, c1), None, *_rows(win, rows))]
-            term = patch * wb[:, :, :, t, ...]
+        acc, part, wb = None, band[:, c0:c1, ...], weights[:, c0:c1, ...]
+        for t, window in enumerate(windows):
+            term = part[window] * wb[:, :, :, t, ...]
             if acc is None:
                 acc = term
             else:
