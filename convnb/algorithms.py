@@ -110,8 +110,12 @@ def choose(
        multiplications; float32 error about 10 times that of the direct sum). With 8
        channels per group (ResNeXt's g=32 layer) the 36 small products per tile lose to
        the direct method.
-    3. Kernels of at least 7x7 taps (49 in any number of dimensions) with at least 16
-       input channels per group: ``"fft"``.
+    3. Kernels of at least 9x9 taps (81 in any number of dimensions) with at least 16
+       input channels per group: ``"fft"``. NumPy's FFT runs on one thread while the
+       direct method's products use all of BLAS's, so the crossover moves with the
+       threads: 7x7 64->64 at 56x56, batch 8, direct / FFT ms (minimum of 3) 506 / 363
+       with one thread but 316 / 354 with two; 9x9 808 / 361 and 439 / 353; 11x11
+       1204 / 562 and 742 / 483.
     4. Everything else: ``"direct"``.
     """
     nd = weight.ndim - 2
@@ -134,7 +138,7 @@ def choose(
         if per_group >= 16 and min(out) >= 8:
             return "winograd"
         return "direct"
-    if math.prod(kernel) >= 49 and per_group >= 16:
+    if math.prod(kernel) >= 81 and per_group >= 16:
         return "fft"
     return "direct"
 
