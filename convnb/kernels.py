@@ -21,19 +21,21 @@ chunk. On the CPU chunks are also capped at 16 MiB (a few MiB of columns); on Cu
 they are as large as the limit allows (few large launches). float16 is computed in float32
 and rounded once at the end, as PyTorch does.
 
-Why no NumPy-specific path (yet): the previous version had four (stride tricks, ``out=``
-products); a path may stay only where it is at least 1.3x faster than this core on the same
-workload in the same run. PRELIMINARY numbers (one thread, batch 2, 7 interleaved rounds
-in one process, median ms old/new and ratio new/old, 2 cores at a load of about 3):
-dense 3x3 s1 64ch 56x56 23.6/28.7 (1.22), dense s2 128->256 28x28 7.8/8.2 (1.04),
-pointwise 256 28x28
-6.4/6.9 (1.07), grouped g=32 256 28x28 7.7/10.6 (1.38), depthwise C=256 28x28 5.3/6.4
-(1.20), depthwise C=32 112x112 6.7/8.4 (1.25), dilated d=4 18.8/18.2 (0.97), 7x7 3->64
-256x256 54.8/56.8 (1.04). By the 1.3x rule the old NumPy stride-1 path (``_wide``:
-cache-sized column buffers filled by contiguous copies, ``matmul(out=)``) would earn its place
-back for grouped layers; it is not restored here (it did not bound one image's scratch,
-defect 3). A portable copy of its contiguous-slice trick gained nothing. To re-measure on a
-quiet machine: ``benchmarks/compare_versions.py``.
+Why no NumPy-specific path: the previous version had four (stride tricks, ``out=``
+products), and a path may stay only where it is at least 1.3x faster than this core on the
+same workload in the same run. It is not, on any of ``python -m convnb.bench``'s workloads:
+``benchmarks/compare_versions.py`` (old commit 2cd5a9c against this core with
+``algorithm="direct"``, one thread, batch 8, 7 interleaved rounds of subprocesses, median ms
+old/new and new/old) gave dense 3x3 s1 64ch 56x56 96.9/97.0 (1.00), dense s2 128->256
+30.2/31.6 (1.05), pointwise 256 26.1/26.1 (1.00), grouped g=32 27.7/29.8 (1.08), depthwise
+C=256 28x28 22.3/23.5 (1.05), depthwise C=32 112x112 27.5/28.8 (1.05), dense 256ch 28x28
+264/243 (0.92), depthwise-separable 48.4/47.0 (0.97), dilated d=4 79.3/72.2 (0.91),
+transposed 96.8/93.3 (0.96), 7x7 3->64 512x512 217/209 (0.96), 11x11 64ch 1297/975 (0.75).
+Getting there took three changes measured the same way: the depthwise weights reshaped and
+the taps' slices indexed once per chunk (``None`` rather than ``expand_dims`` per tap; the
+depthwise rows were 1.16-1.31), a one-chunk product returned without a copy, and columns
+that are views of ``x`` (one unstrided tap) not counted as scratch, so a pointwise layer is
+one product (was 1.15 with two threads).
 """
 
 from __future__ import annotations
