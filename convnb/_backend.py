@@ -209,6 +209,25 @@ def batched(x, weight, layout, xn="x", wn="weight"):
     return (x[None, ...], True) if x.ndim == nd + 1 else (x, False)
 
 
+def check_channels(c_in, weight, bias, groups, names=("x", "weight", "bias"), has=None):
+    """``groups`` as an int, once ``weight`` ``(C_out, C_in/groups, *kernel)`` and ``bias``
+    are checked against ``c_in`` input channels (``has``: where those come from, in words;
+    ``"<x> has"`` by default)."""
+    xn, wn, bn = names
+    c_out, c_in_group = weight.shape[:2]
+    _, _, groups = check_groups(c_in, c_out, groups)
+    if c_in_group * groups != c_in:
+        raise ValueError(
+            f"{wn} has {c_in_group} input channels per group, so groups={groups} needs "
+            f"{c_in_group * groups} input channels, but {has or xn + ' has'} {c_in}"
+        )
+    if bias is not None and tuple(bias.shape) != (c_out,):
+        raise ValueError(f"{bn} must have shape ({c_out},), got {tuple(bias.shape)}")
+    if min(weight.shape[2:]) < 1:
+        raise ValueError(f"{wn} has an empty kernel, shape {tuple(weight.shape)}")
+    return groups
+
+
 def as_tuple(value: Any, n: int, name: str) -> tuple:
     """Broadcast an int to an ``n``-tuple, or check that a sequence has length ``n``."""
     if isinstance(value, Sequence) and not isinstance(value, str):

@@ -16,7 +16,7 @@ stride and ``d`` the dilation.
 from __future__ import annotations
 
 from . import algorithms, arithmetic, kernels
-from ._backend import FLOATING, arrays, batched, check_groups, fixed_rank, result_dtype
+from ._backend import FLOATING, arrays, batched, check_channels, fixed_rank, result_dtype
 from ._typing import Array, ArrayLike
 from .padding import check_mode, pad
 from .tiled import conv as tiled_conv
@@ -131,25 +131,15 @@ def check(x, weight, bias, stride, padding, dilation, groups, names=("x", "weigh
     Returns ``x`` with a batch axis, whether it had none, ``groups`` as an int, and the
     :class:`convnb.arithmetic.Geometry`.
     """
-    xn, wn, bn = names
+    xn, wn, _ = names
     x, unbatched = batched(x, weight, "(C_out, C_in/groups, *kernel)", xn, wn)
-    c_in = x.shape[1]
-    c_out, c_in_group = weight.shape[:2]
+    c_in, c_out = x.shape[1], weight.shape[0]
     if c_in == 0 or c_out == 0:
         raise ValueError(
             f"{xn} and {wn} must have channels, got shapes {tuple(x.shape)} and "
             f"{tuple(weight.shape)}"
         )
-    _, _, groups = check_groups(c_in, c_out, groups)
-    if c_in_group * groups != c_in:
-        raise ValueError(
-            f"{wn} has {c_in_group} input channels per group, so groups={groups} needs "
-            f"{c_in_group * groups} input channels, but {xn} has {c_in}"
-        )
-    if bias is not None and tuple(bias.shape) != (c_out,):
-        raise ValueError(f"{bn} must have shape ({c_out},), got {tuple(bias.shape)}")
-    if min(weight.shape[2:]) < 1:
-        raise ValueError(f"{wn} has an empty kernel, shape {tuple(weight.shape)}")
+    groups = check_channels(c_in, weight, bias, groups, names)
     geom = arithmetic.geometry(x.shape[2:], weight.shape[2:], stride, padding, dilation)
     return x, unbatched, groups, geom
 

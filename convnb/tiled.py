@@ -31,7 +31,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import arithmetic
-from ._backend import FLOATING, arrays, at_least, batched, check_groups, namespace, result_dtype
+from ._backend import (
+    FLOATING,
+    arrays,
+    at_least,
+    batched,
+    check_channels,
+    namespace,
+    result_dtype,
+)
 from .halos import AxisPlan, Tile, tile_plan
 from .padding import check_mode, pad_indices
 
@@ -317,19 +325,8 @@ def _check_layer(weight, bias, kwargs, shape, nd, *, first, source):
             f"weight must have shape (C_out, C_in/groups, *kernel) with {nd} kernel dimensions "
             f"like the first layer's, got shape {tuple(weight.shape)}"
         )
-    c_in, (c_out, c_in_group) = shape[1], weight.shape[:2]
-    kernel, spatial = tuple(weight.shape[2:]), shape[2:]
-    groups = kwargs.get("groups", 1)
-    _, _, groups = check_groups(c_in, c_out, groups)
-    if c_in_group * groups != c_in:
-        raise ValueError(
-            f"weight has {c_in_group} input channels per group, so groups={groups} needs "
-            f"{c_in_group * groups} input channels, but {source} {c_in}"
-        )
-    if bias is not None and tuple(bias.shape) != (c_out,):
-        raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
-    if min(kernel) < 1:
-        raise ValueError(f"weight has an empty kernel, shape {tuple(weight.shape)}")
+    groups = check_channels(shape[1], weight, bias, kwargs.get("groups", 1), has=source)
+    c_out, kernel, spatial = weight.shape[0], tuple(weight.shape[2:]), shape[2:]
     stride = at_least(kwargs.get("stride", 1), 1, "stride", nd)
     dilation = at_least(kwargs.get("dilation", 1), 1, "dilation", nd)
     mode = kwargs.get("padding_mode", "zeros")
