@@ -126,7 +126,6 @@ def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
     c_out, per_group = w.shape[:2]
     out = geom.out
     work = xp.float32 if x.dtype == getattr(xp, "float16", None) else x.dtype
-    y = None
     depthwise = per_group == 1 and groups == c
     itemsize = _itemsize(xp, work)
     taps = tap_slices(w.shape[2:], geom.stride, geom.dilation, out)
@@ -150,6 +149,8 @@ def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
     else:
         wt = xp.reshape(wt, (groups, c_out // groups, per_group * k))
     block = _LIMIT.get() if gpu else _CPU_BLOCK
+    step = c_out // c if depthwise else 1  # depthwise parts count input channels
+    shape, y = (n, c_out, *out), None
     for b0, b1, r0, r1 in _chunks(n, out[0], per_row, budget):
         band = _band(xp, x[b0:b1, ...], geom, span, r0, r1, padding_mode)
         band = xp.astype(band, work, copy=False)
@@ -159,13 +160,12 @@ def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
             parts = [(0, c_out, _lowered(xp, band, wt, taps, r1 - r0, out, groups))]
         for c0, c1, part in parts:
             part = xp.astype(part, x.dtype, copy=False)
-            if y is None and part.shape == (n, c_out, *out):
-                return part  # one chunk did it all: no copy into a separate output
             if y is None:
-                y = xp.empty((n, c_out, *out), dtype=x.dtype, device=_device(x))
-            step = c_out // c if depthwise else 1  # depthwise blocks count input channels
+                if part.shape == shape:
+                    return part  # one chunk did it all: no copy into a separate output
+                y = xp.empty(shape, dtype=x.dtype, device=_device(x))
             y[b0:b1, c0 * step : c1 * step, r0:r1, ...] = part
-    return xp.empty((n, c_out, *out), dtype=x.dtype, device=_device(x)) if y is None else y
+    return xp.empty(shape, dtype=x.dtype, device=_device(x)) if y is None else y  # no images
 
 
 def _itemsize(xp, dtype):
