@@ -45,7 +45,7 @@ calls = {
     "conv": lambda x, a, kw: convnb.conv(x, a[0], **kw, **extra),
     "separable": lambda x, a, kw: convnb.separable_conv(x, a[0], a[1], **kw),
     "spatial": lambda x, a, kw: convnb.spatially_separable_conv2d(x, a[0], a[1], **kw),
-    "transpose": lambda x, a, kw: convnb.conv_transpose(x, a[0], **kw),
+    "transposed": lambda x, a, kw: convnb.conv_transpose(x, a[0], **kw),
 }
 rng = np.random.default_rng(0)
 result = {}
@@ -71,15 +71,13 @@ def load_workloads(new_root, quick, scale):
     bench = importlib.import_module("convnb.bench")
     if not os.path.realpath(bench.__file__).startswith(root + os.sep):
         raise SystemExit(f"convnb.bench came from {bench.__file__}, not from {root}")
-    kinds = {"conv", "separable", "spatial", "transpose"}
     table = []
     for w in bench.workloads(quick):
         n, c, *spatial = w.x
         if scale != 1:
             spatial = [max(8, int(s * scale)) for s in spatial]
-        kind = w.kind if w.kind in kinds else "transpose"  # as bench.convnb_call reads it
         table.append(
-            {"name": w.name, "kind": kind, "x": [n, c, *spatial],
+            {"name": w.name, "kind": w.kind, "x": [n, c, *spatial],
              "weights": [list(s) for s in w.weights], "kwargs": dict(w.kwargs)}
         )  # fmt: skip
     return table
