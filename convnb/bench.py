@@ -16,6 +16,7 @@ run.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -45,46 +46,26 @@ class Workload:
 
 def workloads(quick: bool) -> list[Workload]:
     n = 2 if quick else 8
+
+    def conv(name, x, weight, **kwargs):
+        return Workload(name, "conv", x, (weight,), kwargs)
+
     table = [
-        Workload(
-            "dense 3x3 s1 64->64 56x56", "conv", (n, 64, 56, 56), ((64, 64, 3, 3),), {"padding": 1}
+        conv("dense 3x3 s1 64->64 56x56", (n, 64, 56, 56), (64, 64, 3, 3), padding=1),
+        conv(
+            "dense 3x3 s2 128->256 28x28", (n, 128, 28, 28), (256, 128, 3, 3), padding=1, stride=2
         ),
-        Workload(
-            "dense 3x3 s2 128->256 28x28",
-            "conv",
-            (n, 128, 28, 28),
-            ((256, 128, 3, 3),),
-            {"padding": 1, "stride": 2},
-        ),
-        Workload("pointwise 256->256 28x28", "conv", (n, 256, 28, 28), ((256, 256, 1, 1),)),
-        Workload(
+        conv("pointwise 256->256 28x28", (n, 256, 28, 28), (256, 256, 1, 1)),
+        conv(
             "grouped 3x3 g=32 256->256 28x28",
-            "conv",
             (n, 256, 28, 28),
-            ((256, 8, 3, 3),),
-            {"padding": 1, "groups": 32},
+            (256, 8, 3, 3),
+            padding=1,
+            groups=32,
         ),
-        Workload(
-            "depthwise 3x3 C=256 28x28",
-            "conv",
-            (n, 256, 28, 28),
-            ((256, 1, 3, 3),),
-            {"padding": 1, "groups": 256},
-        ),
-        Workload(
-            "depthwise 3x3 C=32 112x112",
-            "conv",
-            (n, 32, 112, 112),
-            ((32, 1, 3, 3),),
-            {"padding": 1, "groups": 32},
-        ),
-        Workload(
-            "dense 3x3 s1 256->256 28x28",
-            "conv",
-            (n, 256, 28, 28),
-            ((256, 256, 3, 3),),
-            {"padding": 1},
-        ),
+        conv("depthwise 3x3 C=256 28x28", (n, 256, 28, 28), (256, 1, 3, 3), padding=1, groups=256),
+        conv("depthwise 3x3 C=32 112x112", (n, 32, 112, 112), (32, 1, 3, 3), padding=1, groups=32),
+        conv("dense 3x3 s1 256->256 28x28", (n, 256, 28, 28), (256, 256, 3, 3), padding=1),
         Workload(
             "depthwise-separable 256->256 28x28",
             "separable",
@@ -92,19 +73,11 @@ def workloads(quick: bool) -> list[Workload]:
             ((256, 1, 3, 3), (256, 256)),
             {"padding": 1},
         ),
-        Workload(
-            "dilated 3x3 d=2 64->64 56x56",
-            "conv",
-            (n, 64, 56, 56),
-            ((64, 64, 3, 3),),
-            {"padding": 2, "dilation": 2},
+        conv(
+            "dilated 3x3 d=2 64->64 56x56", (n, 64, 56, 56), (64, 64, 3, 3), padding=2, dilation=2
         ),
-        Workload(
-            "dilated 3x3 d=4 64->64 56x56",
-            "conv",
-            (n, 64, 56, 56),
-            ((64, 64, 3, 3),),
-            {"padding": 4, "dilation": 4},
+        conv(
+            "dilated 3x3 d=4 64->64 56x56", (n, 64, 56, 56), (64, 64, 3, 3), padding=4, dilation=4
         ),
         Workload(
             "spatially separable 3x1+1x3 64->64 56x56",
@@ -120,26 +93,10 @@ def workloads(quick: bool) -> list[Workload]:
             ((128, 64, 4, 4),),
             {"stride": 2, "padding": 1},
         ),
-        Workload(
-            "7x7 s1 3->64 512x512", "conv", (1, 3, 512, 512), ((64, 3, 7, 7),), {"padding": 3}
-        ),
-        Workload(
-            "7x7 s1 64->64 56x56", "conv", (n, 64, 56, 56), ((64, 64, 7, 7),), {"padding": 3}
-        ),
-        Workload(
-            "11x11 s1 64->64 56x56",
-            "conv",
-            (n, 64, 56, 56),
-            ((64, 64, 11, 11),),
-            {"padding": 5},
-        ),
-        Workload(
-            "7x7 s2 3->64 512x512",
-            "conv",
-            (1, 3, 512, 512),
-            ((64, 3, 7, 7),),
-            {"padding": 3, "stride": 2},
-        ),
+        conv("7x7 s1 3->64 512x512", (1, 3, 512, 512), (64, 3, 7, 7), padding=3),
+        conv("7x7 s1 64->64 56x56", (n, 64, 56, 56), (64, 64, 7, 7), padding=3),
+        conv("11x11 s1 64->64 56x56", (n, 64, 56, 56), (64, 64, 11, 11), padding=5),
+        conv("7x7 s2 3->64 512x512", (1, 3, 512, 512), (64, 3, 7, 7), padding=3, stride=2),
     ]
     if quick:
         keep = {
@@ -201,13 +158,7 @@ def macs(w: Workload) -> int:
 
 def median_time(f, rounds):
     """Median wall time of ``rounds`` calls of ``f``, after one untimed warm-up call."""
-    f()  # warm up
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return statistics.median(interleaved({"f": f}, rounds)["f"])
 
 
 def bandwidth(nbytes=2**27, rounds=5) -> float:
@@ -461,6 +412,22 @@ columns:
   scratch MiB  peak memory NumPy allocated during one call (tracemalloc)"""
 
 
+def _line(row: dict) -> str:
+    """One row of the printed table (see ``HEADER``); ``-`` for what PyTorch did not run."""
+
+    def times(name):  # the median and [min-max] columns of one library
+        ms, lo, hi = (row[f"{name}_{key}"] for key in ("ms", "ms_min", "ms_max"))
+        return f"{'-':>9} {'-':>15}" if ms is None else f"{ms:9.2f} {f'[{lo:.1f}-{hi:.1f}]':>15}"
+
+    ratio, share = row["ratio"], row["sgemm_share"]
+    return (
+        f"{row['workload']:<40} {row['algorithm']:<9} {times('convnb')} {times('torch')} "
+        f"{'-' if ratio is None else format(ratio, '.2f'):>6} "
+        f"{'noisy' if row['noisy'] else format(row['spread'], '.0%'):>6} {row['gflops']:8.1f} "
+        f"{'>100%' if share > 1 else format(share, '.0%'):>5} {row['scratch_mib']:11.1f}"
+    )
+
+
 def run(
     quick=False, rounds=5, threads=None, out=None, algorithm="auto", only=None, retries=2
 ) -> dict:
@@ -534,8 +501,7 @@ def run(
             continue
         x = rng.standard_normal(w.x, dtype=np.float32)
         weights = [rng.standard_normal(s, dtype=np.float32) for s in w.weights]
-        call = convnb_call(w, algorithm)
-        fs = {"convnb": lambda call=call, x=x, weights=weights: call(x, weights)}
+        fs = {"convnb": functools.partial(convnb_call(w, algorithm), x, weights)}
         if torch is not None:
             tx = torch.from_numpy(x)
             tw = [torch.from_numpy(a) for a in weights]
@@ -551,49 +517,25 @@ def run(
         fs["convnb"]()
         scratch = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        stats = {
-            name: (statistics.median(t) * 1e3, min(t) * 1e3, max(t) * 1e3)
-            for name, t in times.items()
-        }
-        t_convnb = stats["convnb"][0] / 1e3
-        gflops = 2 * macs(w) / t_convnb / 1e9
-        tstats = stats.get("torch", (None, None, None))
-        row = {
-            "workload": w.name,
-            "kind": w.kind,
-            "algorithm": _algorithm(w, algorithm),
-            "convnb_ms": stats["convnb"][0],
-            "convnb_ms_min": stats["convnb"][1],
-            "convnb_ms_max": stats["convnb"][2],
-            "torch_ms": tstats[0],
-            "torch_ms_min": tstats[1],
-            "torch_ms_max": tstats[2],
-            "ratio": None if tstats[0] is None else stats["convnb"][0] / tstats[0],
-            "spread": max(spread(t) for t in times.values()),
-            "noisy": noisy,
-            "gflops": gflops,
-            "sgemm_share": gflops / rate,
-            "scratch_mib": scratch,
-            "macs": macs(w),
-            "bytes": traffic(w),
-            "intensity": 2 * macs(w) / traffic(w),
-        }
-        results.append(row)
-
-        def num(v, width, spec):
-            return "-".rjust(width) if v is None else format(v, f"{width}{spec}")
-
-        def rng_(lo, hi):
-            return "-".rjust(15) if lo is None else f"[{lo:.1f}-{hi:.1f}]".rjust(15)
-
-        share = gflops / rate
-        say(
-            f"{w.name:<40} {row['algorithm']:<9} {num(row['convnb_ms'], 9, '.2f')} "
-            f"{rng_(row['convnb_ms_min'], row['convnb_ms_max'])} {num(row['torch_ms'], 9, '.2f')} "
-            f"{rng_(row['torch_ms_min'], row['torch_ms_max'])} {num(row['ratio'], 6, '.2f')} "
-            f"{'noisy' if noisy else format(row['spread'], '.0%'):>6} {gflops:8.1f} "
-            f"{'>100%' if share > 1 else format(share, '.0%'):>5} {scratch:11.1f}"
+        row = {"workload": w.name, "kind": w.kind, "algorithm": _algorithm(w, algorithm)}
+        for name in ("convnb", "torch"):  # no torch times: PyTorch is not installed
+            t = times.get(name)
+            for key, f in (("ms", statistics.median), ("ms_min", min), ("ms_max", max)):
+                row[f"{name}_{key}"] = None if t is None else f(t) * 1e3
+        gflops = 2 * macs(w) / (row["convnb_ms"] / 1e3) / 1e9
+        row.update(
+            ratio=None if row["torch_ms"] is None else row["convnb_ms"] / row["torch_ms"],
+            spread=max(spread(t) for t in times.values()),
+            noisy=noisy,
+            gflops=gflops,
+            sgemm_share=gflops / rate,
+            scratch_mib=scratch,
+            macs=macs(w),
+            bytes=traffic(w),
+            intensity=2 * macs(w) / traffic(w),
         )
+        results.append(row)
+        say(_line(row))
     if limiter is not None:
         limiter.unregister()
     return {
