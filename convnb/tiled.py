@@ -120,13 +120,7 @@ def conv(
            [6., 9., 9.],
            [6., 9., 9.]])
     """
-    layer = {
-        "stride": stride,
-        "padding": padding,
-        "dilation": dilation,
-        "groups": groups,
-        "padding_mode": padding_mode,
-    }
+    layer = dict(zip(_LAYER_KEYS, (stride, padding, dilation, groups, padding_mode), strict=True))
     return _stack(x, [(weight, bias, layer)], None, single=True)
 
 
@@ -246,7 +240,7 @@ def _stack(x, layers, activation, *, single):
                 f"got {kwargs!r}"
             )
         try:
-            geom, shape = _check_layer(
+            checked_layer, pads, layer_mode, shape = _check_layer(
                 weight,
                 bias,
                 kwargs,
@@ -259,18 +253,18 @@ def _stack(x, layers, activation, *, single):
             if single:
                 raise
             raise type(exc)(f"layers[{n}]: {exc}") from None
-        checked.append(_Layer(weight, bias, geom["stride"], geom["dilation"], geom["groups"]))
+        checked.append(checked_layer)
         for axis in range(nd):
             spatial_layers[axis].append(
                 {
                     "kernel_size": weight.shape[2 + axis],
-                    "stride": geom["stride"][axis],
-                    "dilation": geom["dilation"][axis],
-                    "padding": geom["padding"][axis],
+                    "stride": checked_layer.stride[axis],
+                    "dilation": checked_layer.dilation[axis],
+                    "padding": pads[axis],
                 }
             )
         if n == 0:
-            mode, first_pads = geom["padding_mode"], geom["padding"]
+            mode, first_pads = layer_mode, pads
 
     plans = []
     for axis in range(nd):
@@ -284,11 +278,9 @@ def _stack(x, layers, activation, *, single):
                     f"{boundary}, not a multiple of the {what} {jump} along spatial axis "
                     f"{axis}; rechunk x so that chunk boundaries are multiples of {jump}"
                 )
-        edge_min = (0, 0)
-        if mode == "reflect":  # a reflected pad reads the samples next to the edge
-            edge_min = tuple(p + 1 for p in first_pads[axis])
-        plan = tile_plan(spatial_layers[axis], x.shape[2 + axis], chunks, edge_min=edge_min)
-        plans.append(plan)
+        # a reflected pad reads the samples next to the edge
+        edge_min = tuple(p + 1 for p in first_pads[axis]) if mode == "reflect" else (0, 0)
+        plans.append(tile_plan(spatial_layers[axis], x.shape[2 + axis], chunks, edge_min=edge_min))
 
     if mode == "circular" and any(p != (0, 0) for p in first_pads):
         xpad = _pad_input(da, x, plans, first_pads, mode)  # the far edge: a global gather
@@ -319,7 +311,8 @@ def _stack(x, layers, activation, *, single):
 
 
 def _check_layer(weight, bias, kwargs, shape, nd, *, first, source):
-    """Check one layer against the shape of its input; its geometry and its output shape."""
+    """Check one layer against the shape of its input: the layer as :func:`_run_tile` runs
+    it, its padding per axis, its padding mode, and its output shape."""
     if weight.ndim != nd + 2:
         raise ValueError(
             f"weight must have shape (C_out, C_in/groups, *kernel) with {nd} kernel dimensions "
@@ -342,14 +335,7 @@ def _check_layer(weight, bias, kwargs, shape, nd, *, first, source):
             )
         for size, (before, after) in zip(spatial, pads):
             pad_indices(size, before, after, mode)  # reflect wider than the input: an error
-    geom = {
-        "stride": stride,
-        "dilation": dilation,
-        "groups": groups,
-        "padding": pads,
-        "padding_mode": mode,
-    }
-    return geom, (shape[0], c_out, *out)
+    return _Layer(weight, bias, stride, dilation, groups), pads, mode, (shape[0], c_out, *out)
 
 
 def _pad_edge_chunks(da, x, plans, first_pads, mode):
