@@ -49,11 +49,14 @@ class AxisPlan(NamedTuple):
     paddings : tuple of (int, int)
         Each layer's ``(before, after)`` padding, resolved.
     receptive_field, jump : int
-        The stack's receptive field ``R`` and total stride ``J``.
+        The stack's receptive field ``R`` and total stride ``J``
+        (:func:`convnb.arithmetic.receptive_field`).
     halo : (int, int)
-        ``(P, R - J - P)``: what a tile reads before and after its own chunk.
+        ``(P, R - J - P)``: the samples a tile reads before and after its own chunk
+        (``R - J`` in all; the second can be negative, when a stride skips samples).
     pad_before, pad_after : int
-        Padding of the whole input (a negative ``pad_after`` trims).
+        How much the input is padded (``P`` before) so that every tile lies inside it (a
+        negative ``pad_after`` trims samples no output reads).
     cores : tuple of int
         The chunks of the padded input, one per tile.
     chunks : tuple of int
@@ -121,17 +124,9 @@ def tile_plan(
     Returns
     -------
     AxisPlan
-        ``tiles``: one :class:`Tile` per output chunk (output chunk ``j`` starts where input
-        chunk boundary ``B`` maps, at ``B / jump``; chunks shorter than the halo are merged
-        with the next one); ``sizes``: the input size of each layer, then the output size;
-        ``paddings``: each layer's ``(before, after)``; ``receptive_field`` and ``jump``:
-        the stack's ``R`` and ``J`` (:func:`convnb.arithmetic.receptive_field`);
-        ``halo``: ``(P, R - J - P)``, the samples a tile reads before and after its own
-        chunk (``R - J`` in all; the second can be negative, when a stride skips samples);
-        ``pad_before`` (``P``) and ``pad_after``: how much the input is padded so that
-        every tile lies inside it (a negative ``pad_after`` trims samples no output reads);
-        ``cores``: the chunks of the padded input, one per tile; ``chunks``: the input's
-        own chunks, one per tile (after merging).
+        Its fields are described in :class:`AxisPlan`. Output chunk ``j`` starts where
+        input chunk boundary ``B`` maps, at ``B / jump``; chunks shorter than the halo are
+        merged with the next one.
 
     Raises
     ------
@@ -164,7 +159,7 @@ def tile_plan(
         raise ValueError(f"chunks={chunks} must be positive and sum to input_size={sizes[0]}")
     field = arithmetic.receptive_field(geoms)[-1]
     size, jump = field.size, field.jump
-    for boundary in _boundaries(chunks):
+    for boundary in itertools.accumulate(chunks[:-1]):
         if boundary % jump:
             raise ValueError(
                 f"chunks={chunks} has a chunk boundary at {boundary}, not a multiple of the "
@@ -173,15 +168,7 @@ def tile_plan(
     return _plan(geoms, sizes, pads, size, jump, chunks, tuple(edge_min))
 
 
-def _boundaries(chunks):
-    edges, total = [], 0
-    for c in chunks[:-1]:
-        total += c
-        edges.append(total)
-    return edges
-
-
-def _plan(geoms, sizes, pads, field, jump, chunks, edge_min=(0, 0)):
+def _plan(geoms, sizes, pads, field, jump, chunks, edge_min):
     out_size, size = sizes[-1], sizes[0]
     before, step = 0, 1
     for geom in geoms:
@@ -190,7 +177,8 @@ def _plan(geoms, sizes, pads, field, jump, chunks, edge_min=(0, 0)):
     halo = (before, field - jump - before)
     length = (out_size - 1) * jump + field  # of the padded input, which starts at -before
     depth = max(before, halo[1], 1)
-    edges = [0, *sorted({b // jump for b in _boundaries(chunks) if 0 < b // jump < out_size})]
+    starts = {b // jump for b in itertools.accumulate(chunks[:-1])}  # of output chunks
+    edges = [0, *sorted(j for j in starts if 0 < j < out_size)]
 
     def core(i):  # chunk i of the padded input: the first and last absorb the padding
         start = 0 if i == 0 else before + edges[i] * jump
