@@ -129,10 +129,8 @@ def correlate(x: Array, weight: Array, groups: int = 1, dilation: tuple = ()) ->
     for ax in range(2, 1 + nd):  # inverse along the leading axes, keeping only outputs
         fy = xp.fft.ifft(fy, n=size[ax - 2], axis=ax)
         fy = fy[(slice(None),) * ax + (slice(0, out[ax - 2]), ...)]
-    if real:
-        y = xp.fft.irfft(fy, n=size[-1], axis=-1)
-    else:
-        y = xp.fft.ifft(fy, n=size[-1], axis=-1)
+    inverse = xp.fft.irfft if real else xp.fft.ifft
+    y = inverse(fy, n=size[-1], axis=-1)
     return xp.astype(y[..., : out[-1]], x.dtype, copy=False)
 
 
