@@ -384,10 +384,9 @@ def _pad_block(block, *, plans, first_pads, mode, block_id):
 def _pad_input(da, x, plans, first_pads, mode):
     """Pad the input once so every tile lies inside it, and chunk it as the plans say.
 
-    The first layer's own padding uses its mode; beyond it lie only positions that feed
-    padding of later layers (zeroed in :func:`_run_tile`), so zeros do. The padding joins
-    the first and last chunks; samples past the last tile (a stride's remainder) are
-    trimmed after padding, since a circular or reflected pad reads them.
+    The padding is that of :func:`_pad_edge_chunks`, here joined to the first and last
+    chunks; samples past the last tile (a stride's remainder) are trimmed after padding,
+    since a circular or reflected pad reads them.
     """
     for axis, (plan, (before, after)) in enumerate(zip(plans, first_pads), start=2):
         x = _pad_axis(da, x, axis, before, after, mode)
