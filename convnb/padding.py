@@ -175,29 +175,25 @@ def pad_adjoint(g, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
         if before == 0 and after == 0:
             continue
         n = g.shape[axis] - before - after
-        inner = [slice(None)] * g.ndim
-        inner[axis] = slice(before, before + n)
+        lead = (slice(None),) * axis  # (*lead, s, ...) indexes `axis` with s, the rest whole
         if mode == "zeros":
-            g = g[tuple(inner)]
+            g = g[(*lead, slice(before, before + n), ...)]
             continue
-        acc = xp.asarray(g[tuple(inner)], copy=True)
+        acc = xp.asarray(g[(*lead, slice(before, before + n), ...)], copy=True)
         index = pad_indices(n, before, after, mode)
         border = [*range(before), *range(before + n, before + n + after)]
         for start, first, step, length in _runs(border, index):
             # the padded samples start .. start+length-1 copy first, first+step, ...
-            src = [slice(None)] * g.ndim
-            src[axis] = slice(start, start + length)
-            part = g[tuple(src)]
-            dst = [slice(None)] * g.ndim
+            part = g[(*lead, slice(start, start + length), ...)]
             if step == 0:
                 part = xp.sum(part, axis=axis, keepdims=True)
-                dst[axis] = slice(first, first + 1)
+                dst = (*lead, slice(first, first + 1), ...)
             elif step == 1:
-                dst[axis] = slice(first, first + length)
+                dst = (*lead, slice(first, first + length), ...)
             else:
                 part = xp.flip(part, axis=axis)
-                dst[axis] = slice(first - length + 1, first + 1)
-            acc[tuple(dst)] = acc[tuple(dst)] + part
+                dst = (*lead, slice(first - length + 1, first + 1), ...)
+            acc[dst] = acc[dst] + part
         g = acc
     return g
 
