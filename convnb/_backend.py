@@ -102,15 +102,13 @@ def arrays(
     native = [(n, v) for n, v in present if is_array_api_obj(v)]
     if native:
         xp = namespace(*(v for _, v in native), names=[n for n, _ in native])
-        dev = array_device(native[0][1])
-        convert = lambda name, v: _asarray(xp, v, name, device=dev)  # noqa: E731
+        where = {"device": array_device(native[0][1])}
     else:
         import numpy as np
 
-        xp = array_namespace(np.empty(0))
-        convert = lambda name, v: _asarray(xp, v, name)  # noqa: E731
+        xp, where = array_namespace(np.empty(0)), {}
     out = tuple(
-        v if v is None or is_array_api_obj(v) else convert(name, v)
+        v if v is None or is_array_api_obj(v) else _asarray(xp, v, name, **where)
         for name, v in zip(names, values, strict=True)
     )
     for name, a in zip(names, out, strict=True):

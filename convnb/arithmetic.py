@@ -451,11 +451,19 @@ def receptive_field(layers) -> list[ReceptiveField]:
     return result
 
 
+_LAYER_DEFAULTS = {"stride": 1, "padding": 0, "dilation": 1}
+
+
+def layer_options(layer) -> dict:
+    """A layer mapping's ``stride``, ``padding`` and ``dilation``, defaults filled in."""
+    return {key: layer.get(key, default) for key, default in _LAYER_DEFAULTS.items()}
+
+
 def check_layer(layer, n: int) -> None:
     """Raise unless ``layer`` (entry ``n`` of ``layers``) is a mapping with known keys."""
     if not isinstance(layer, Mapping):
         raise TypeError(f"layers[{n}] must be a mapping with a kernel_size, got {layer!r}")
-    unknown = set(layer) - {"kernel_size", "stride", "padding", "dilation"}
+    unknown = set(layer) - {"kernel_size", *_LAYER_DEFAULTS}
     if unknown:
         raise ValueError(f"layers[{n}] has unknown keys {sorted(unknown)}")
     if "kernel_size" not in layer:

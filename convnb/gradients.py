@@ -223,11 +223,7 @@ def receptive_field_by_gradient(
     args = []
     for n, layer in enumerate(layers):
         arithmetic.check_layer(layer, n)
-        kwargs = {
-            "stride": layer.get("stride", 1),
-            "padding": layer.get("padding", 0),
-            "dilation": layer.get("dilation", 1),
-        }
+        kwargs = arithmetic.layer_options(layer)
         weight = np.ones((1, 1) + (layer["kernel_size"],) * nd)
         out = arithmetic.geometry(shapes[-1][2:], weight.shape[2:], **kwargs).out
         args.append((weight, kwargs))

@@ -59,10 +59,8 @@ def stack_holes(dilations: Sequence[int], kernel_size: int = 3) -> list[int]:
 
     Parameters
     ----------
-    dilations : sequence of int
-        The dilation rate of each layer, first layer first (stride 1 throughout).
-    kernel_size : int
-        The kernel size of every layer.
+    dilations, kernel_size
+        As in :func:`stack_offsets`.
 
     Returns
     -------

@@ -143,11 +143,8 @@ def correlate(xp, x, w, groups, geom, padding_mode="zeros"):
     ) * itemsize
     gpu = is_cupy_namespace(xp)
     budget = _LIMIT.get() if gpu else min(_LIMIT.get(), _CPU_CHUNK)
-    wt = xp.astype(w, work, copy=False)
-    if depthwise:
-        wt = xp.reshape(wt, (c, c_out // c, k))
-    else:
-        wt = xp.reshape(wt, (groups, c_out // groups, per_group * k))
+    # (G, O/G, C/G * K); for a depthwise layer (C, m, K)
+    wt = xp.reshape(xp.astype(w, work, copy=False), (groups, c_out // groups, per_group * k))
     block = _LIMIT.get() if gpu else _CPU_BLOCK
     step = c_out // c if depthwise else 1  # depthwise parts count input channels
     shape, y = (n, c_out, *out), None

@@ -46,18 +46,17 @@ def group_reach(channels: int, groups: int, *, shuffle: bool = True) -> list[lis
     c, g = int(channels), int(groups)
     if g < 1 or c < 1 or c % g:
         raise ValueError(f"groups={groups!r} must be positive and divide channels={channels!r}")
-    first = connectivity(c, c, g)
-    second = connectivity(c, c, g)
+    links = connectivity(c, c, g)  # the same for both layers
     order = shuffle_permutation(c, g) if shuffle else list(range(c))
     n = c // g
     reach = [[False] * g for _ in range(g)]
     for out in range(c):
         for position in range(c):
-            if not second[out][position]:
+            if not links[out][position]:
                 continue
             middle = order[position]  # the first layer's channel now at this position
             for inp in range(c):
-                if first[middle][inp]:
+                if links[middle][inp]:
                     reach[out // n][inp // n] = True
     return reach
 

@@ -27,7 +27,14 @@ from ._backend import arrays, at_least
 
 __all__ = ["PADDING_MODES", "pad", "pad_adjoint", "pad_indices"]
 
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+# per mode, the input sample that padded position j (outside 0 .. n-1) holds; -1 is a zero
+_SOURCE = {
+    "zeros": lambda j, n: -1,
+    "reflect": lambda j, n: -j if j < 0 else 2 * (n - 1) - j,  # about the first and last sample
+    "replicate": lambda j, n: min(max(j, 0), n - 1),
+    "circular": lambda j, n: j % n,
+}
+PADDING_MODES = tuple(_SOURCE)
 
 
 def check_mode(mode) -> None:
@@ -76,19 +83,8 @@ def pad_indices(n: int, before: int, after: int, mode: str = "zeros") -> list[in
         )
     if mode != "zeros" and n == 0 and (before or after):
         raise ValueError(f"padding_mode={mode!r} cannot pad an empty axis")
-    indices = []
-    for j in range(-before, n + after):
-        if 0 <= j < n:
-            indices.append(j)
-        elif mode == "zeros":
-            indices.append(-1)
-        elif mode == "replicate":
-            indices.append(min(max(j, 0), n - 1))
-        elif mode == "circular":
-            indices.append(j % n)
-        else:  # reflect about the first and last sample
-            indices.append(-j if j < 0 else 2 * (n - 1) - j)
-    return indices
+    source = _SOURCE[mode]
+    return [j if 0 <= j < n else source(j, n) for j in range(-before, n + after)]
 
 
 def pad(x, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
@@ -179,29 +175,25 @@ def pad_adjoint(g, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
         if before == 0 and after == 0:
             continue
         n = g.shape[axis] - before - after
-        inner = [slice(None)] * g.ndim
-        inner[axis] = slice(before, before + n)
+        lead = (slice(None),) * axis  # (*lead, s, ...) indexes `axis` with s, the rest whole
         if mode == "zeros":
-            g = g[tuple(inner)]
+            g = g[(*lead, slice(before, before + n), ...)]
             continue
-        acc = xp.asarray(g[tuple(inner)], copy=True)
+        acc = xp.asarray(g[(*lead, slice(before, before + n), ...)], copy=True)
         index = pad_indices(n, before, after, mode)
         border = [*range(before), *range(before + n, before + n + after)]
         for start, first, step, length in _runs(border, index):
             # the padded samples start .. start+length-1 copy first, first+step, ...
-            src = [slice(None)] * g.ndim
-            src[axis] = slice(start, start + length)
-            part = g[tuple(src)]
-            dst = [slice(None)] * g.ndim
+            part = g[(*lead, slice(start, start + length), ...)]
             if step == 0:
                 part = xp.sum(part, axis=axis, keepdims=True)
-                dst[axis] = slice(first, first + 1)
+                dst = (*lead, slice(first, first + 1), ...)
             elif step == 1:
-                dst[axis] = slice(first, first + length)
+                dst = (*lead, slice(first, first + length), ...)
             else:
                 part = xp.flip(part, axis=axis)
-                dst[axis] = slice(first - length + 1, first + 1)
-            acc[tuple(dst)] = acc[tuple(dst)] + part
+                dst = (*lead, slice(first - length + 1, first + 1), ...)
+            acc[dst] = acc[dst] + part
         g = acc
     return g
 

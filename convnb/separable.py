@@ -75,9 +75,8 @@ def separate(kernel: ArrayLike, *, rtol: float = 1e-10) -> Separation:
     u, s, vt = xp.linalg.svd(kernel, full_matrices=False)
     top = float(s[0])
     if top == 0.0:
-        zeros_h = xp.zeros(kernel.shape[0], dtype=kernel.dtype)
-        zeros_w = xp.zeros(kernel.shape[1], dtype=kernel.dtype)
-        return Separation(zeros_h, zeros_w, 0, 0.0)
+        column, row = (xp.zeros(n, dtype=kernel.dtype) for n in kernel.shape)
+        return Separation(column, row, 0, 0.0)
     rank = int(xp.sum(xp.astype(s > rtol * top, xp.int64)))
     scale = top**0.5
     column, row = u[:, 0] * scale, vt[0, :] * scale

@@ -74,9 +74,7 @@ def _convolve(xp, in1, in2, mode):
         in1, in2 = in2, in1  # convolution commutes: keep the larger one as the signal
     dtype = result_dtype(xp, in1=in1, in2=in2)
     if xp.isdtype(dtype, "bool"):  # SciPy: True where any pair of True meets
-        work = xp.int64
-        z = _full(xp, xp.astype(in1, work), xp.astype(in2, work), mode)
-        return z != 0
+        return _full(xp, xp.astype(in1, xp.int64), xp.astype(in2, xp.int64), mode) != 0
     return _full(xp, in1, in2, mode)
 
 

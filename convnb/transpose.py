@@ -89,7 +89,15 @@ def conv_transpose(
     xp, (x, weight, bias) = arrays(x, weight, bias, names=["x", "weight", "bias"], kinds=FLOATING)
     x, unbatched = batched(x, weight, "(C_in, C_out/groups, *kernel)")
     nd = weight.ndim - 2
-    groups = check_channels(x.shape[1], weight, bias, groups, "x")
+    c_in = x.shape[1]
+    if weight.shape[0] != c_in:
+        raise ValueError(
+            f"weight has {weight.shape[0]} input channels (its first axis), x has {c_in}"
+        )
+    c_out = weight.shape[1] * as_int(groups, "groups")
+    _, _, groups = check_groups(c_in, c_out, groups)
+    if bias is not None and tuple(bias.shape) != (c_out,):
+        raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
     stride = at_least(stride, 1, "stride", nd)
     dilation = at_least(dilation, 1, "dilation", nd)
     pads = tuple(as_int(p, "padding") for p in as_tuple(padding, nd, "padding"))
@@ -103,19 +111,6 @@ def conv_transpose(
     )
     y = scatter(xp, x, weight, bias, stride, dilation, groups, start=pads, size=out)
     return y[0, ...] if unbatched else y
-
-
-def check_channels(c_in, weight, bias, groups, x_name, w_name="weight"):
-    """Check the channels of a transposed convolution; ``groups`` as an int."""
-    if weight.shape[0] != c_in:
-        raise ValueError(
-            f"{w_name} has {weight.shape[0]} input channels (its first axis), {x_name} has {c_in}"
-        )
-    c_out = weight.shape[1] * as_int(groups, "groups")
-    _, _, groups = check_groups(c_in, c_out, groups)
-    if bias is not None and tuple(bias.shape) != (c_out,):
-        raise ValueError(f"bias must have shape ({c_out},), got {tuple(bias.shape)}")
-    return groups
 
 
 def scatter(xp, x, weight, bias, stride, dilation, groups, start, size):

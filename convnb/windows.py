@@ -169,12 +169,14 @@ def overlap_counts(input_size, kernel_size, stride=1, padding=0, dilation=1, out
         arithmetic.conv_transpose_output_size(*args)
         for args in zip(input_size, kernel_size, stride, padding, dilation, output_padding)
     )
-    counts = _zeros(out)
+    import numpy as np
+
+    counts = np.zeros(out, dtype=int)
     for i in itertools.product(*(range(n) for n in input_size)):
         for coord in footprint(i, kernel_size, stride, padding, dilation):
             if all(0 <= c < n for c, n in zip(coord, out, strict=True)):
-                _increment(counts, coord)
-    return counts
+                counts[coord] += 1
+    return counts.tolist()
 
 
 def receptive_field_counts(layers, input_size: int, position: int) -> list[list[int]]:
@@ -236,25 +238,5 @@ def receptive_field_counts(layers, input_size: int, position: int) -> list[list[
 
 
 def _layer_footprint(layer, position):
-    return [
-        c[0]
-        for c in footprint(
-            (position,),
-            (layer["kernel_size"],),
-            layer.get("stride", 1),
-            layer.get("padding", 0),
-            layer.get("dilation", 1),
-        )
-    ]
-
-
-def _zeros(shape):
-    if len(shape) == 1:
-        return [0] * shape[0]
-    return [_zeros(shape[1:]) for _ in range(shape[0])]
-
-
-def _increment(nested, coord):
-    for c in coord[:-1]:
-        nested = nested[c]
-    nested[coord[-1]] += 1
+    options = arithmetic.layer_options(layer)
+    return [c[0] for c in footprint((position,), (layer["kernel_size"],), **options)]
