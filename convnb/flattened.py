@@ -16,7 +16,7 @@ Shapes: ``x`` is ``(N, C_in, H, W)``; ``lateral`` ``(C_out, C_in)``, ``vertical`
 
 from __future__ import annotations
 
-from ._backend import as_tuple, namespace
+from ._backend import at_least, namespace
 from ._typing import Array
 from .convolution import conv2d, pointwise_conv
 
@@ -101,7 +101,7 @@ def flattened_conv2d(
     """
     namespace(x, lateral, vertical, horizontal)  # one array library, or a clear error
     _shapes(lateral, vertical, horizontal)
-    p_h, p_w = as_tuple(padding, 2, "padding")
+    p_h, p_w = at_least(padding, 0, "padding", 2)
     c_out = lateral.shape[0]
     y = pointwise_conv(x, lateral)
     y = conv2d(y, vertical[:, None, :, None], padding=(p_h, 0), groups=c_out)

@@ -37,3 +37,19 @@ def test_errors():
         flattened_weight(np.ones((2, 3)), np.ones((3, 3)), np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"must be 2-D"):
         flattened_conv2d(np.ones((1, 3, 5, 5)), np.ones(3), np.ones((1, 3)), np.ones((1, 3)))
+
+
+@pytest.mark.parametrize(
+    ("padding", "error", "message"),
+    [
+        ((1, 2, 3), ValueError, r"padding=\(1, 2, 3\) must have one entry per spatial"),
+        (-1, ValueError, r"padding=-1 must be non-negative"),
+        ((0, -2), ValueError, r"padding=\(0, -2\) must be non-negative"),
+        (1.5, TypeError, r"padding must be an integer, got 1.5"),
+    ],
+)
+def test_bad_padding_is_named(padding, error, message):
+    # before, a 3-entry padding failed to unpack and a negative one reached conv2d's check
+    ones = np.ones((1, 3, 5, 5)), np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 3))
+    with pytest.raises(error, match=message):
+        flattened_conv2d(*ones, padding=padding)
