@@ -201,9 +201,8 @@ def _square(
         hatch=hatch,
         alpha=alpha,
         linestyle="--" if dashed else "-",
+        gid=gid,
     )
-    if gid:
-        patch.set_gid(gid)
     ax.add_patch(patch)
     if text is not None:
         ax.text(x0 + col + 0.5, y0 - row - 0.5, text, ha="center", va="center", fontsize=fontsize)
@@ -259,17 +258,17 @@ def _pads_text(pads):
 
 
 def _slab(ax, x, y, color, *, edge, width, alpha, gid=None, depth=0.5):
-    patch = Polygon(
-        [(x, y), (x + 1.6, y), (x + 1.6 + depth, y + 0.5), (x + depth, y + 0.5)],
-        closed=True,
-        facecolor=color,
-        edgecolor=edge,
-        linewidth=width,
-        alpha=alpha,
+    ax.add_patch(
+        Polygon(
+            [(x, y), (x + 1.6, y), (x + 1.6 + depth, y + 0.5), (x + depth, y + 0.5)],
+            closed=True,
+            facecolor=color,
+            edgecolor=edge,
+            linewidth=width,
+            alpha=alpha,
+            gid=gid,
+        )
     )
-    if gid:
-        patch.set_gid(gid)
-    ax.add_patch(patch)
 
 
 def _plain_log(axis):
