@@ -145,8 +145,7 @@ def _fmt(value) -> str:
     value = complex(value)
     if value.imag:
         return f"{value:.2g}"
-    real = value.real
-    return f"{real:.0f}" if float(real).is_integer() else f"{real:.2g}"
+    return f"{value.real:.0f}" if value.real.is_integer() else f"{value.real:.2g}"
 
 
 def _cell(ax, x, y, text, color, *, hatch=None, focus=False, alpha=1.0):
