@@ -145,8 +145,7 @@ def _fmt(value) -> str:
     value = complex(value)
     if value.imag:
         return f"{value:.2g}"
-    real = value.real
-    return f"{real:.0f}" if float(real).is_integer() else f"{real:.2g}"
+    return f"{value.real:.0f}" if value.real.is_integer() else f"{value.real:.2g}"
 
 
 def _cell(ax, x, y, text, color, *, hatch=None, focus=False, alpha=1.0):
@@ -201,9 +200,8 @@ def _square(
         hatch=hatch,
         alpha=alpha,
         linestyle="--" if dashed else "-",
+        gid=gid,
     )
-    if gid:
-        patch.set_gid(gid)
     ax.add_patch(patch)
     if text is not None:
         ax.text(x0 + col + 0.5, y0 - row - 0.5, text, ha="center", va="center", fontsize=fontsize)
@@ -259,17 +257,17 @@ def _pads_text(pads):
 
 
 def _slab(ax, x, y, color, *, edge, width, alpha, gid=None, depth=0.5):
-    patch = Polygon(
-        [(x, y), (x + 1.6, y), (x + 1.6 + depth, y + 0.5), (x + depth, y + 0.5)],
-        closed=True,
-        facecolor=color,
-        edgecolor=edge,
-        linewidth=width,
-        alpha=alpha,
+    ax.add_patch(
+        Polygon(
+            [(x, y), (x + 1.6, y), (x + 1.6 + depth, y + 0.5), (x + depth, y + 0.5)],
+            closed=True,
+            facecolor=color,
+            edgecolor=edge,
+            linewidth=width,
+            alpha=alpha,
+            gid=gid,
+        )
     )
-    if gid:
-        patch.set_gid(gid)
-    ax.add_patch(patch)
 
 
 def _plain_log(axis):

@@ -165,16 +165,13 @@ def connectivity(
     mask = np.array(channels.connectivity(in_channels, out_channels, groups))
     c_out, c_in = mask.shape
     if shuffled_from is not None:
-        perm = channels.shuffle_permutation(c_in, shuffled_from)
-        unshuffled = np.zeros_like(mask)
-        unshuffled[:, perm] = mask  # column perm[j] of the earlier layer is column j here
-        mask = unshuffled
+        # the shuffle puts channel perm[j] of the earlier layer at column j: undo it
+        mask = mask[:, np.argsort(channels.shuffle_permutation(c_in, shuffled_from))]
     rgba = np.ones((c_out, c_in, 4))
     rgba[..., 3] = 0.0
     per_out = c_out // groups
     for o in range(c_out):
-        color = matplotlib.colors.to_rgba(group_color(o // per_out))
-        rgba[o, mask[o]] = color
+        rgba[o, mask[o]] = matplotlib.colors.to_rgba(group_color(o // per_out))
     if ax is None:
         cell = min(0.3, (WIDTH - 1.2) / c_in)
         _, ax = plt.subplots(figsize=(cell * c_in + 1.2, cell * c_out + 1.5), layout="constrained")

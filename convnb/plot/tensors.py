@@ -34,6 +34,23 @@ def _p(origin, col, row, ch):
     return (origin[0] + col + ch * DX, origin[1] - row + ch * DY)
 
 
+# the corners of a voxel's visible faces, as (column, row, channel) offsets from its own
+_FACES = {
+    "front": ((0, 0, 0), (1, 0, 0), (1, 1, 0), (0, 1, 0)),
+    "top": ((0, 0, 0), (1, 0, 0), (1, 0, 1), (0, 0, 1)),
+    "right": ((1, 0, 0), (1, 1, 0), (1, 1, 1), (1, 0, 1)),
+}
+
+
+def _corners(origin, face, col, row, ch):
+    return [_p(origin, col + dc, row + dr, ch + dd) for dc, dr, dd in _FACES[face]]
+
+
+def _box(x0, y0, x1, y1):
+    """The corners of an upright rectangle."""
+    return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
 def _face(ax, points, color, *, edge=COLORS["edge"], width=0.5, alpha=1.0, gid=None, z=1):
     patch = Polygon(
         points,
@@ -42,44 +59,19 @@ def _face(ax, points, color, *, edge=COLORS["edge"], width=0.5, alpha=1.0, gid=N
         edgecolor=edge,
         linewidth=width,
         zorder=z,
+        gid=gid,
     )
-    if gid:
-        patch.set_gid(gid)
     # add_artist, and the limits set once at the end (_done): add_patch's exact extent per
     # patch would triple the time of a frame of hundreds of faces
-    ax.add_artist(patch)
-    return patch
+    return ax.add_artist(patch)
 
 
-def _cube(ax, origin, ch, row, col, color, *, gid=None, z=3):
+def _cube(ax, origin, ch, row, col, color, *, gid=None):
     """One solid voxel: its front, top and right faces."""
-    p = lambda c, r, d: _p(origin, c, r, d)  # noqa: E731
-    kw = dict(edge=COLORS["focus"], width=0.9, z=z)
-    front = _face(
-        ax,
-        [p(col, row, ch), p(col + 1, row, ch), p(col + 1, row + 1, ch), p(col, row + 1, ch)],
-        color,
-        gid=gid,
-        **kw,
-    )
-    _face(
-        ax,
-        [p(col, row, ch), p(col + 1, row, ch), p(col + 1, row, ch + 1), p(col, row, ch + 1)],
-        _shade(color, 1.15),
-        **kw,
-    )
-    _face(
-        ax,
-        [
-            p(col + 1, row, ch),
-            p(col + 1, row + 1, ch),
-            p(col + 1, row + 1, ch + 1),
-            p(col + 1, row, ch + 1),
-        ],
-        _shade(color, 0.8),
-        **kw,
-    )
-    return front
+    kw = dict(edge=COLORS["focus"], width=0.9, z=3)
+    _face(ax, _corners(origin, "front", col, row, ch), color, gid=gid, **kw)
+    _face(ax, _corners(origin, "top", col, row, ch), _shade(color, 1.15), **kw)
+    _face(ax, _corners(origin, "right", col, row, ch), _shade(color, 0.8), **kw)
 
 
 def _shade(color, factor):
@@ -89,26 +81,26 @@ def _shade(color, factor):
     return tuple(v * factor for v in (r, g, b))
 
 
-def _cubes(ax, origin, voxels, color_of, gid_prefix, z=3):
+def _cubes(ax, origin, voxels, color_of, gid_prefix):
     """Solid voxels in painter's order: far channels, lower rows, left columns first."""
     for ch, row, col in sorted(voxels, key=lambda v: (-v[0], -v[1], v[2])):
-        _cube(ax, origin, ch, row, col, color_of(ch), gid=f"{gid_prefix}:{ch},{row},{col}", z=z)
+        _cube(ax, origin, ch, row, col, color_of(ch), gid=f"{gid_prefix}:{ch},{row},{col}")
 
 
-def _tensor(ax, origin, shape, color_of, *, alpha=0.35, label=None, pads=((0, 0), (0, 0))):
-    """The visible faces of a (C, H, W) box: front grid, top and right strips per channel.
+def _tensor(ax, origin, shape, color_of, *, label, alpha=0.35, pads=((0, 0), (0, 0))):
+    """The visible faces of a (C, H, W) box: front grid, top and right strips per channel,
+    and its first and last channel index along the top-right edge.
 
     ``pads`` widens the front grid by hatched padding rows and columns (drawn, not stored).
     """
     c, h, w = shape
     (top, bottom), (left, right) = pads
-    p = lambda col, row, ch: _p(origin, col, row, ch)  # noqa: E731
     for row in range(-top, h + bottom):
         for col in range(-left, w + right):
             inside = 0 <= row < h and 0 <= col < w
             patch = _face(
                 ax,
-                [p(col, row, 0), p(col + 1, row, 0), p(col + 1, row + 1, 0), p(col, row + 1, 0)],
+                _corners(origin, "front", col, row, 0),
                 color_of(0) if inside else COLORS["padding"],
                 alpha=alpha if inside else 0.9,
             )
@@ -117,39 +109,13 @@ def _tensor(ax, origin, shape, color_of, *, alpha=0.35, label=None, pads=((0, 0)
                 patch.set_edgecolor("#999999")
     for ch in range(c):
         for col in range(-left, w + right):
-            _face(
-                ax,
-                [
-                    p(col, -top, ch),
-                    p(col + 1, -top, ch),
-                    p(col + 1, -top, ch + 1),
-                    p(col, -top, ch + 1),
-                ],
-                color_of(ch),
-                alpha=alpha,
-            )
+            _face(ax, _corners(origin, "top", col, -top, ch), color_of(ch), alpha=alpha)
         for row in range(-top, h + bottom):
-            _face(
-                ax,
-                [
-                    p(w + right, row, ch),
-                    p(w + right, row + 1, ch),
-                    p(w + right, row + 1, ch + 1),
-                    p(w + right, row, ch + 1),
-                ],
-                color_of(ch),
-                alpha=alpha,
-            )
-    if label:
-        x0, y0 = p(-left, h + bottom, 0)
-        ax.text(x0, y0 - 0.35, label, ha="left", va="top", fontsize=FONT)
-
-
-def _channel_marks(ax, origin, shape, per_group, *, right=0, top=0):
-    """The first and last channel index, along the top-right edge of a tensor."""
-    c, _, w = shape
-    marks = sorted({0, c - 1})
-    for ch in marks:
+            # the right faces of the last column
+            _face(ax, _corners(origin, "right", w + right - 1, row, ch), color_of(ch), alpha=alpha)
+    x0, y0 = _p(origin, -left, h + bottom, 0)
+    ax.text(x0, y0 - 0.35, label, ha="left", va="top", fontsize=FONT)
+    for ch in sorted({0, c - 1}):
         x, y = _p(origin, w + right, -top, ch + 0.5)
         ax.text(x + 0.15, y + 0.05, str(ch), ha="left", va="bottom", fontsize=FONT)
 
@@ -174,11 +140,11 @@ def _layer(
 
     Returns the right edge and the bottom of what was drawn.
     """
-    per_in, per_out = c_in // groups, c_out // groups
+    per_in = c_in // groups
     feeding = channels.input_channels(out_channel, c_in, c_out, groups)
     out = arithmetic.geometry(size, k, 1, pads).out
     color_in, color_out = colors
-    (top, bottom), (left, right) = pads
+    (_, bottom), (left, right) = pads
     origin_in = (left, y0)
     _tensor(
         ax,
@@ -188,7 +154,6 @@ def _layer(
         label=f"{names[0]}\n{c_in}×{size[0]}×{size[1]}",
         pads=pads,
     )
-    _channel_marks(ax, origin_in, (c_in, *size), per_in, right=right, top=top)
     in_width = left + size[1] + right + c_in * DX
     kx = in_width + 1.5
     origin_k = (kx, y0 - (size[0] - k[0]) / 2)
@@ -198,7 +163,6 @@ def _layer(
     _tensor(
         ax, origin_out, (c_out, *out), color_out, label=f"{names[1]}\n{c_out}×{out[0]}×{out[1]}"
     )
-    _channel_marks(ax, origin_out, (c_out, *out), per_out)
     kx0, ky0 = _p(origin_k, 0, k[0], 0)
     bottom_y = min(y0 - size[0] - bottom, ky0) - 2.4
     if not active:
@@ -295,15 +259,9 @@ def channel_step(
     >>> plt.close(ax.figure)
     """
     c_in, c_out = int(in_channels), int(out_channels)
-    channels.input_channels(0, c_in, c_out, groups)  # checks the channel counts
-    k = _pair2(kernel_size, "kernel_size")
-    size = _pair2(input_size, "input_size")
-    _, _, pads, out = arithmetic.geometry(size, k, 1, padding)
-    position = tuple(int(v) for v in position)
-    if not all(0 <= p < o for p, o in zip(position, out)):
-        raise ValueError(f"position={position} is outside the output of size {out}")
-    if not 0 <= out_channel < c_out:
-        raise ValueError(f"out_channel={out_channel} is not in 0..{c_out - 1}")
+    feeding = channels.input_channels(out_channel, c_in, c_out, groups)  # checks all three
+    k, size, pads, out = _geometry(kernel_size, input_size, padding)
+    position = _inside(position, out)
     if ax is None:
         _, ax = plt.subplots(figsize=(WIDTH, 0.62 * WIDTH), layout="constrained")
     ax.clear()
@@ -330,12 +288,7 @@ def channel_step(
         for c in range(c_in):
             _face(
                 ax,
-                [
-                    (c * cell, my - o * cell),
-                    ((c + 1) * cell, my - o * cell),
-                    ((c + 1) * cell, my - (o + 1) * cell),
-                    (c * cell, my - (o + 1) * cell),
-                ],
+                _box(c * cell, my - o * cell, (c + 1) * cell, my - (o + 1) * cell),
                 colors[0](c) if mask[o][c] else "#ffffff",
                 edge="#bbbbbb",
                 width=0.4,
@@ -343,12 +296,7 @@ def channel_step(
             )
     _face(
         ax,
-        [
-            (0, my - out_channel * cell),
-            (c_in * cell, my - out_channel * cell),
-            (c_in * cell, my - (out_channel + 1) * cell),
-            (0, my - (out_channel + 1) * cell),
-        ],
+        _box(0, my - out_channel * cell, c_in * cell, my - (out_channel + 1) * cell),
         "none",
         edge=COLORS["focus"],
         width=1.8,
@@ -372,11 +320,26 @@ def channel_step(
         if groups == c_in
         else f"{groups} groups"
     )
-    feeding = channels.input_channels(out_channel, c_in, c_out, groups)
     return _done(
         ax,
         f"{kind}: output channel {out_channel} at {position}\nreads input {_reads_text(feeding)}",
     )
+
+
+def _geometry(kernel_size, input_size, padding=0):
+    """Kernel and input size as pairs, the pads and the output size (stride 1)."""
+    k = _pair2(kernel_size, "kernel_size")
+    size = _pair2(input_size, "input_size")
+    _, _, pads, out = arithmetic.geometry(size, k, 1, padding)
+    return k, size, pads, out
+
+
+def _inside(position, out):
+    """``position`` as a pair of ints, checked to lie inside an output of size ``out``."""
+    position = tuple(int(v) for v in position)
+    if not all(0 <= p < o for p, o in zip(position, out)):
+        raise ValueError(f"position={position} is outside the output of size {out}")
+    return position
 
 
 def _done(ax, title):
@@ -426,28 +389,22 @@ def animate_channels(
     >>> len(list(anim.new_frame_seq()))
     8
     """
-    k = _pair2(kernel_size, "kernel_size")
-    size = _pair2(input_size, "input_size")
     if positions is None:
-        out = arithmetic.geometry(size, k, 1, padding).out
+        *_, out = _geometry(kernel_size, input_size, padding)
         positions = [(out[0] // 2, out[1] // 2)]
-    steps = [(p, o) for p in positions for o in range(int(out_channels))]
-
-    def draw(i, ax=None):
-        position, o = steps[i]
-        return channel_step(
-            in_channels,
-            out_channels,
-            groups,
-            o,
-            position,
-            kernel_size=kernel_size,
-            input_size=input_size,
-            padding=padding,
-            ax=ax,
-        )
-
-    return _animation(draw, len(steps), interval)
+    frames = [
+        (in_channels, out_channels, groups, o, p)
+        for p in positions
+        for o in range(int(out_channels))
+    ]
+    return _animation(
+        channel_step,
+        frames,
+        interval,
+        kernel_size=kernel_size,
+        input_size=input_size,
+        padding=padding,
+    )
 
 
 def separable_step(
@@ -506,12 +463,8 @@ def separable_step(
     mid = c * m
     if not 0 <= step < mid + c_out:
         raise ValueError(f"step={step} is not in 0..{mid + c_out - 1}")
-    k = _pair2(kernel_size, "kernel_size")
-    size = _pair2(input_size, "input_size")
-    out = arithmetic.geometry(size, k).out
-    position = tuple(int(v) for v in position)
-    if not all(0 <= p < o for p, o in zip(position, out)):
-        raise ValueError(f"position={position} is outside the output of size {out}")
+    k, size, pads, out = _geometry(kernel_size, input_size)
+    position = _inside(position, out)
     if ax is None:
         _, ax = plt.subplots(figsize=(WIDTH, 0.95 * WIDTH), layout="constrained")
     ax.clear()
@@ -519,7 +472,6 @@ def separable_step(
     dw_colors = _colors(c, mid, c)
     # the second pass mixes channels: its input is coloured channel by channel
     pw_colors = (dw_colors[1], _colors(mid, c_out, 1)[1])
-    zero = ((0, 0), (0, 0))
     _, y = _layer(
         ax,
         0.0,
@@ -530,30 +482,25 @@ def separable_step(
         position,
         k,
         size,
-        zero,
+        pads,
         names=("input", "depthwise out"),
         colors=dw_colors,
         active=first,
     )
-    ax.text(
-        -0.4,
-        0.9,
-        "pass 1: depthwise",
-        ha="left",
-        va="bottom",
-        fontsize=FONT,
-        fontweight="bold" if first else "normal",
-    )
     y2 = y - mid * DY - 1.4
-    ax.text(
-        -0.4,
-        y2 + mid * DY + 0.9,
-        "pass 2: pointwise (1×1)",
-        ha="left",
-        va="bottom",
-        fontsize=FONT,
-        fontweight="normal" if first else "bold",
-    )
+    for label_y, label, active in (
+        (0.9, "pass 1: depthwise", first),
+        (y2 + mid * DY + 0.9, "pass 2: pointwise (1×1)", not first),
+    ):
+        ax.text(
+            -0.4,
+            label_y,
+            label,
+            ha="left",
+            va="bottom",
+            fontsize=FONT,
+            fontweight="bold" if active else "normal",
+        )
     _layer(
         ax,
         y2,
@@ -564,7 +511,7 @@ def separable_step(
         position,
         (1, 1),
         out,
-        zero,
+        pads,
         names=("depthwise out", "output"),
         colors=pw_colors,
         active=not first,
@@ -616,25 +563,18 @@ def animate_separable(
     >>> len(list(anim.new_frame_seq()))  # 3 depthwise channels, then 4 outputs
     7
     """
-    k = _pair2(kernel_size, "kernel_size")
-    size = _pair2(input_size, "input_size")
     if position is None:
-        position = tuple((o - 1) // 2 for o in arithmetic.geometry(size, k).out)
-    frames = int(channels_in) * int(multiplier) + int(out_channels)
-
-    def draw(i, ax=None):
-        return separable_step(
-            channels_in,
-            out_channels,
-            i,
-            position,
-            kernel_size=kernel_size,
-            input_size=input_size,
-            multiplier=multiplier,
-            ax=ax,
-        )
-
-    return _animation(draw, frames, interval)
+        *_, out = _geometry(kernel_size, input_size)
+        position = tuple((o - 1) // 2 for o in out)
+    steps = int(channels_in) * int(multiplier) + int(out_channels)
+    return _animation(
+        separable_step,
+        [(channels_in, out_channels, i, position) for i in range(steps)],
+        interval,
+        kernel_size=kernel_size,
+        input_size=input_size,
+        multiplier=multiplier,
+    )
 
 
 def shuffle_step(
@@ -718,12 +658,7 @@ def shuffle_step(
         on = h == group
         _face(
             ax,
-            [
-                (h * per + 0.05, 0.3),
-                ((h + 1) * per - 0.05, 0.3),
-                ((h + 1) * per - 0.05, -0.3),
-                (h * per + 0.05, -0.3),
-            ],
+            _box(h * per + 0.05, 0.3, (h + 1) * per - 0.05, -0.3),
             "#dddddd" if not on else "#777777",
             edge="none",
             width=0,
@@ -785,13 +720,16 @@ def animate_shuffle(channels_count: int, groups: int, *, interval: int = 1400) -
     3
     """
     return _animation(
-        lambda i, ax=None: shuffle_step(channels_count, groups, i, ax=ax), int(groups), interval
+        shuffle_step, [(channels_count, groups, i) for i in range(int(groups))], interval
     )
 
 
-def _animation(draw, frames, interval):
-    ax = draw(0)
+def _animation(step, frames, interval, **kwargs):
+    """Frame ``i`` is ``step(*frames[i], **kwargs)``, each drawn on the first frame's axes."""
+    ax = step(*frames[0], **kwargs)
     fig = ax.figure
-    anim = FuncAnimation(fig, lambda i: draw(i, ax=ax), frames=frames, interval=interval)
+    anim = FuncAnimation(
+        fig, lambda i: step(*frames[i], ax=ax, **kwargs), frames=len(frames), interval=interval
+    )
     plt.close(fig)
     return anim

@@ -4,6 +4,7 @@ computation uses), never from a separate copy of the geometry."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -51,6 +52,7 @@ def tiles(
             figsize=(0.85 * WIDTH, 0.85 * WIDTH * 0.8 * rows.sizes[0] / cols.sizes[0])
         )
     h, w = rows.sizes[0], cols.sizes[0]
+    row_bounds, col_bounds = _bounds(rows), _bounds(cols)
     pb, pr = rows.pad_before, cols.pad_before
     ax.add_patch(
         Rectangle((-pr, -pb), w + pr + max(cols.pad_after, 0), h + pb + max(rows.pad_after, 0),
@@ -60,16 +62,16 @@ def tiles(
     for i, j in picks:
         (r0, r1), (c0, c1) = rows.tiles[i].inputs[0], cols.tiles[j].inputs[0]
         ax.add_patch(Rectangle((c0, r0), c1 - c0, r1 - r0, facecolor=_HALO, alpha=0.8))
-        (a, b), (c, d) = _own_chunk(rows, i), _own_chunk(cols, j)
+        (a, b), (c, d) = row_bounds[i : i + 2], col_bounds[j : j + 2]  # the tile's own chunk
         ax.add_patch(Rectangle((c, a), d - c, b - a, facecolor=_CORE, edgecolor="none"))
         ax.add_patch(
             Rectangle((c0, r0), c1 - c0, r1 - r0, fill=False, edgecolor=COLORS["focus"],
                       linewidth=2, linestyle="--")
         )  # fmt: skip
         ax.text(c0 + 0.3, r0 + 0.3, f"tile ({i}, {j})", va="top", fontsize=FONT)
-    for boundary in _edges(rows):
+    for boundary in row_bounds[1:-1]:
         ax.plot([0, w], [boundary, boundary], color=COLORS["focus"], linewidth=1.2)
-    for boundary in _edges(cols):
+    for boundary in col_bounds[1:-1]:
         ax.plot([boundary, boundary], [0, h], color=COLORS["focus"], linewidth=1.2)
     ax.add_patch(Rectangle((0, 0), w, h, fill=False, edgecolor=COLORS["edge"], linewidth=1.5))
     ax.legend(
@@ -89,14 +91,9 @@ def tiles(
     return ax
 
 
-def _edges(plan):
-    return [sum(plan.chunks[:i]) for i in range(1, len(plan.chunks))]
-
-
-def _own_chunk(plan, i):
-    """The input chunk of tile ``i``."""
-    start = sum(plan.chunks[:i])
-    return start, start + plan.chunks[i]
+def _bounds(plan):
+    """Where the input chunks start, then where the last one ends."""
+    return list(accumulate(plan.chunks, initial=0))
 
 
 def halo_cone(
@@ -137,10 +134,9 @@ def halo_cone(
         y = n - 1 - row
         for pos in range(lo, hi):
             inside = 0 <= pos < size
+            color = _HALO if a <= pos < b else COLORS["input"] if inside else "white"
             ax.add_patch(
-                Rectangle((pos, y - 0.35), 0.9, 0.7,
-                          facecolor=(_HALO if a <= pos < b else COLORS["input"]) if inside
-                          else (_HALO if a <= pos < b else "white"),
+                Rectangle((pos, y - 0.35), 0.9, 0.7, facecolor=color,
                           edgecolor=COLORS["edge"], linewidth=0.5,
                           hatch=None if inside else "//")
             )  # fmt: skip

@@ -161,7 +161,6 @@ def two_towers(
             -0.1, y + box_h / 2, f"GPU {gpu + 1}", ha="right", va="center", fontsize=FONT + 1.5
         )
     ax.set_xlim(-0.8, (len(columns) + 1) * step)
-    ax.set_ylim(-1.0, ys[0] + box_h + 1.0)
     _finish(ax, "channels on each GPU; red: a layer that reads both GPUs' halves")
     ax.set_ylim(-1.0, ys[0] + box_h + 1.0)
     return ax
