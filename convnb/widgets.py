@@ -133,8 +133,7 @@ def sliding_explorer(
         raise ValueError(f"signal and kernel must be 1-D, got shapes {f.shape} and {g.shape}")
     if f.dtype.kind == "c" or g.dtype.kind == "c":
         raise TypeError("sliding_explorer draws real signals; got complex values")
-    n, m = len(f), len(g)
-    last = n + m - 2
+    last = len(f) + len(g) - 2
     return SlidingExplorer(
         signal=[float(v) for v in f],
         kernel=[float(v) for v in g],
@@ -253,23 +252,20 @@ def describe(p: Mapping[str, Any]) -> dict[str, Any]:
     """
     i, k, s, d = p["in_size"], p["kernel_size"], p["stride"], p["dilation"]
     c_in, c_out, g = p["in_channels"], p["out_channels"], p["groups"]
+    code = dict(stride=s, padding=p["padding"], dilation=d, groups=g)
     if p["transposed"]:
         o = arithmetic.conv_transpose_output_size(i, k, s, p["padding"], d, p["output_padding"])
         read = channels.input_channels(p["out_channel"], c_in, c_out, g)
         macs = arithmetic.count_macs(c_out, c_in, (k, k), (i, i), g)  # the adjoint's count
-        code_args = dict(transposed=True, output_padding=p["output_padding"])
+        code.update(transposed=True, output_padding=p["output_padding"])
+        torch_only = {}
     else:
         read = channels.input_channels(p["out_channel"], c_in, c_out, g)
         (o,) = arithmetic.geometry((i,), (k,), s, p["padding"], d).out
         macs = arithmetic.count_macs(c_in, c_out, (k, k), (o, o), g)
-        code_args = dict(input_size=(i, i))
-    torch_code = frameworks.pytorch_layer(
-        c_in, c_out, k, stride=s, padding=p["padding"], dilation=d, groups=g, **code_args
-    )
-    code_args.pop("input_size", None)
-    keras_code = frameworks.keras_layer(
-        c_in, c_out, k, stride=s, padding=p["padding"], dilation=d, groups=g, **code_args
-    )
+        torch_only = dict(input_size=(i, i))  # to spell out padding="same"
+    torch_code = frameworks.pytorch_layer(c_in, c_out, k, **code, **torch_only)
+    keras_code = frameworks.keras_layer(c_in, c_out, k, **code)
     field = arithmetic.receptive_field([{"kernel_size": k, "dilation": d, "stride": s}])[0]
     return {
         "output_size": o,
@@ -291,20 +287,14 @@ def _page_params(values: dict) -> dict:
         (size,) = arithmetic.geometry(
             (size,), (p["kernel_size"],), p["stride"], p["padding"], p["dilation"]
         ).out
-    return dict(
-        in_size=p["input_size"],
-        kernel_size=p["kernel_size"],
-        stride=p["stride"],
-        padding=0 if p["padding"] == "valid" else p["padding"],
-        dilation=p["dilation"],
-        in_channels=p["channels"],
-        out_channels=p["channels"] * p["multiplier"],
-        groups=p["groups"],
-        transposed=p["transposed"],
-        output_padding=p["output_padding"],
-        position=list(divmod(p["position"], size)),
-        out_channel=p["out_channel"],
-    )
+    return {
+        **{key: p[key] for key in LAYER_KEYS if key in p},  # the keys named alike in both
+        "in_size": p["input_size"],
+        "padding": 0 if p["padding"] == "valid" else p["padding"],
+        "in_channels": p["channels"],
+        "out_channels": p["channels"] * p["multiplier"],
+        "position": list(divmod(p["position"], size)),
+    }
 
 
 def explorer(preset: str = "standard", **values: Any) -> Explorer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
@@ -22,6 +23,7 @@ from ._style import (
     _pt,
     _square,
 )
+from .player import _animation
 
 if TYPE_CHECKING:
     import matplotlib.axes
@@ -79,16 +81,13 @@ def spatial(
     position = tuple(int(p) for p in position)
     if not all(0 <= p < o for p, o in zip(position, out)):
         raise ValueError(f"position={position} is outside the output of size {out}")
-    if ax is None:
-        width = pads[1][0] + size[1] + pads[1][1] + out[1] + 3
-        height = max(pads[0][0] + size[0] + pads[0][1], out[0]) + 2
-        _, ax = plt.subplots(figsize=_figsize(width, height), layout="constrained")
-    ax.clear()
+    (top, bottom), (left, right) = pads
+    rows, cols = top + size[0] + bottom, left + size[1] + right  # the padded input
+    ax = _axes(ax, cols + out[1] + 3, max(rows, out[0]) + 2)
 
     taps = windows.footprint(position, kernel, stride, pads, dilation)
-    (top, bottom), (left, right) = pads
     origin = (0.0, 0.0)
-    padded = [(r, c) for r in range(top + size[0] + bottom) for c in range(left + size[1] + right)]
+    padded = list(np.ndindex(rows, cols))
     data = [(r, c) for r, c in padded if top <= r < top + size[0] and left <= c < left + size[1]]
     _cells(ax, data, origin, color=COLORS["input"])
     _cells(
@@ -140,24 +139,12 @@ def spatial(
     _grid_label(
         ax,
         origin,
-        left + size[1] + right,
+        cols,
         f"input {size[0]}×{size[1]}"
         + (f", padding {_pads_text(pads)}" if any(sum(p) for p in pads) else ""),
     )
 
-    ox = left + size[1] + right + 2
-    oy = -((top + size[0] + bottom) - out[0]) / 2
-    _cells(ax, list(np.ndindex(*out)), (ox, oy), color=COLORS["output"])
-    _square(
-        ax,
-        *position,
-        (ox, oy),
-        color=COLORS["output"],
-        edge=COLORS["focus"],
-        width=2.2,
-        gid=f"output:{position[0]},{position[1]}",
-    )
-    _grid_label(ax, (ox, oy), out[1], f"output {out[0]}×{out[1]}")
+    _grid(ax, "output", out, (cols + 2, -(rows - out[0]) / 2), position)
     return _finish(
         ax,
         f"kernel {kernel[0]}×{kernel[1]}, stride {_pt(stride)}, "
@@ -223,23 +210,8 @@ def transposed(
     if not all(0 <= p < n for p, n in zip(position, size)):
         raise ValueError(f"position={position} is outside the input of size {size}")
     counts = np.array(windows.overlap_counts(size, kernel, stride, pads, dilation, opad))
-    if ax is None:
-        width = size[1] + out[1] + 4
-        height = max(size[0], out[0]) + 3
-        _, ax = plt.subplots(figsize=_figsize(width, height), layout="constrained")
-    ax.clear()
-    iy = -(out[0] - size[0]) / 2 - 1
-    _cells(ax, list(np.ndindex(*size)), (0, iy), color=COLORS["input"])
-    _square(
-        ax,
-        *position,
-        (0, iy),
-        color=COLORS["input"],
-        edge=COLORS["focus"],
-        width=2.2,
-        gid=f"input:{position[0]},{position[1]}",
-    )
-    _grid_label(ax, (0, iy), size[1], f"input {size[0]}×{size[1]}")
+    ax = _axes(ax, size[1] + out[1] + 4, max(size[0], out[0]) + 3)
+    _grid(ax, "input", size, (0, -(out[0] - size[0]) / 2 - 1), position)
 
     ox, oy = size[1] + 2, -1.0
     top = counts.max()
@@ -328,40 +300,42 @@ def animate(
     size, kernel = _pair2(input_size, "input_size"), _pair2(kernel_size, "kernel_size")
     st, dil = _pair2(stride, "stride"), _pair2(dilation, "dilation")
     if transposed:
+        picture = functools.partial(_transposed, output_padding=output_padding)
         positions = list(np.ndindex(*size))
-
-        def draw(p, ax=None):
-            return _transposed(
-                size,
-                kernel,
-                p,
-                stride=st,
-                padding=padding,
-                dilation=dil,
-                output_padding=output_padding,
-                ax=ax,
-            )
     else:
+        picture = spatial
         positions = list(np.ndindex(*arithmetic.geometry(size, kernel, st, padding, dil).out))
 
-        def draw(p, ax=None):
-            return spatial(size, kernel, p, stride=st, padding=padding, dilation=dil, ax=ax)
+    def draw(i, ax=None):
+        return picture(size, kernel, positions[i], stride=st, padding=padding, dilation=dil, ax=ax)
 
-    ax = draw(positions[0])
-    fig = ax.figure
-    anim = FuncAnimation(
-        fig, lambda i: draw(positions[i], ax=ax), frames=len(positions), interval=interval
-    )
-    plt.close(fig)  # (closing resets the dpi, so set it afterwards)
-    fig.set_dpi(dpi)
-    return anim
+    return _animation(draw, len(positions), interval, dpi)
 
 
 _transposed = transposed  # `animate` has an argument of that name
 
 
-def _figsize(width, height):
-    """Inches for a grid picture of width x height cells, at most WIDTH wide (text stays
-    readable on a phone; the cells shrink instead)."""
-    cell = min(0.42, (WIDTH - 0.5) / width)
-    return (cell * width + 0.5, cell * height + 1.0)
+def _axes(ax, width, height):
+    """``ax`` cleared, or new axes for a picture of width x height cells, at most WIDTH
+    inches wide (text stays readable on a phone; the cells shrink instead)."""
+    if ax is None:
+        cell = min(0.42, (WIDTH - 0.5) / width)
+        size = (cell * width + 0.5, cell * height + 1.0)
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    ax.clear()
+    return ax
+
+
+def _grid(ax, name, shape, origin, position):
+    """The labelled ``name`` grid ("input" or "output") with ``position`` outlined."""
+    _cells(ax, list(np.ndindex(*shape)), origin, color=COLORS[name])
+    _square(
+        ax,
+        *position,
+        origin,
+        color=COLORS[name],
+        edge=COLORS["focus"],
+        width=2.2,
+        gid=f"{name}:{position[0]},{position[1]}",
+    )
+    _grid_label(ax, origin, shape[1], f"{name} {shape[0]}×{shape[1]}")

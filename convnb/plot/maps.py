@@ -66,9 +66,7 @@ def receptive_field(
     if input_size is None:
         input_size = fields[-1].size + 4
     padded = [
-        dict(layer, padding=layer.get("dilation", 1) * (layer["kernel_size"] - 1) // 2)
-        if "padding" not in layer
-        else layer
+        {"padding": layer.get("dilation", 1) * (layer["kernel_size"] - 1) // 2, **layer}
         for layer in layers
     ]
     out_size = arithmetic.stack_sizes(padded, input_size)[-1]
@@ -159,11 +157,11 @@ def heatmaps(
     new = axes is None
     if new:
         axes = _panel_row(len(images), 1.4)
-    chars = max(8, int(axes[0].get_position().width * axes[0].figure.get_figwidth() * 72 / 6.5))
+    chars = max(12, int(axes[0].get_position().width * axes[0].figure.get_figwidth() * 72 / 6.5))
     for ax, image, title in zip(axes, images, titles):
         ax.clear()
         shown = ax.imshow(image, cmap=cmap, vmin=low, vmax=high, interpolation="nearest")
-        wrapped = textwrap.fill(title, max(chars, 12))
+        wrapped = textwrap.fill(title, chars)
         ax.set_title(f"{wrapped}\n{image.min():.3g} to {image.max():.3g}", fontsize=FONT)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -233,14 +231,9 @@ def network(
     left.clear()
     left.imshow(image, cmap="gray", interpolation="nearest")
     row = rows[layer]
-    spatial = (
-        row.shape
-        if len(row.shape) == 3
-        else rows[max(i for i in range(layer + 1) if len(rows[i].shape) == 3)].shape
-    )
-    centre = (spatial[1] // 2, spatial[2] // 2)
-    cy = row.rf_start + centre[0] * row.rf_jump
-    cx = row.rf_start + centre[1] * row.rf_jump
+    # the central output of this row's map, or of the last map before it (a flat row has none)
+    spatial = next(r.shape for r in reversed(rows[: layer + 1]) if len(r.shape) == 3)
+    cy, cx = (row.rf_start + (n // 2) * row.rf_jump for n in spatial[1:])
     half = row.rf_size / 2
     left.add_patch(
         Rectangle(

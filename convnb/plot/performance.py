@@ -59,8 +59,6 @@ def benchmark(
         linestyle="--",
         label=f"float32 matrix multiply: {report['sgemm_gflops']:.0f}",
     )
-    axes[0].set_yticks(y, names, fontsize=FONT)
-    axes[0].invert_yaxis()
     axes[0].set_xlabel("GFLOP/s (2 x multiply-accumulates per second)", fontsize=FONT, loc="right")
     axes[0].legend(fontsize=FONT, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     ratios = [r["ratio"] if r["ratio"] is not None else np.nan for r in rows]
@@ -75,8 +73,6 @@ def benchmark(
                 bar.set_hatch("///")
                 bar.set_alpha(0.5)
     axes[1].axvline(1.0, color=COLORS["focus"], linewidth=1)
-    axes[1].set_yticks(y, names, fontsize=FONT)
-    axes[1].invert_yaxis()
     axes[1].set_xlabel(
         "convnb time / PyTorch time (lower is better;\n"
         "whiskers: range over rounds; hatched: noisy)",
@@ -84,6 +80,8 @@ def benchmark(
         loc="right",
     )
     for ax in axes:
+        ax.set_yticks(y, names, fontsize=FONT)
+        ax.invert_yaxis()
         ax.tick_params(axis="x", labelsize=FONT)
     threads = report.get("threads") or "default"
     axes[0].set_title(f"convnb on NumPy, {threads} thread(s)", fontsize=TITLE, pad=24, loc="right")
@@ -132,7 +130,7 @@ def roofline(
     intensity = np.array([r["intensity"] for r in rows])
     rate = np.array([r["gflops"] for r in rows])
     xs = np.logspace(np.log10(min(intensity.min(), 0.5) / 2), np.log10(intensity.max() * 3), 100)
-    ax.plot(
+    (roof,) = ax.plot(
         xs,
         np.minimum(bandwidth * xs, peak),
         color=COLORS["focus"],
@@ -140,21 +138,18 @@ def roofline(
         label=f"roof: {bandwidth:.0f} GB/s, {peak:.0f} GFLOP/s",
     )
     kinds = sorted({r["kind"] for r in rows})
-    handles = []
-    for i, r in enumerate(rows):
-        color = group_color(kinds.index(r["kind"]))
-        handles.append(
-            ax.scatter(
-                intensity[i],
-                rate[i],
-                color=color,
-                edgecolor="black",
-                zorder=3,
-                label=f"{i + 1}  {r['workload']}",
-            )
+    handles = [
+        ax.scatter(
+            intensity[i],
+            rate[i],
+            color=group_color(kinds.index(r["kind"])),
+            edgecolor="black",
+            zorder=3,
+            label=f"{i + 1}  {r['workload']}",
         )
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+        for i, r in enumerate(rows)
+    ]
+    ax.set(xscale="log", yscale="log")
     _plain_log(ax.xaxis)
     _plain_log(ax.yaxis)
     # each point's number in a column right of the axes, in the order of the points'
@@ -173,13 +168,8 @@ def roofline(
     ax.set_xlabel("arithmetic intensity\n(FLOP per byte of input, weights, output)")
     ax.set_ylabel("GFLOP/s")
     ax.tick_params(which="both", labelsize=FONT)
-    roof = ax.get_lines()[0]
     ax.figure.legend(
-        [roof, *handles],
-        [roof.get_label(), *(h.get_label() for h in handles)],
-        loc="outside lower center",
-        fontsize=FONT,
-        frameon=False,
+        handles=[roof, *handles], loc="outside lower center", fontsize=FONT, frameon=False
     )
     ax.set_title("where each layer sits\nunder the machine's roof", fontsize=TITLE)
     return ax

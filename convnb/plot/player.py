@@ -1,4 +1,4 @@
-"""A self-contained, light HTML player for an animation: SVG frames and a few buttons."""
+"""Animations, and a self-contained, light HTML player for them: SVG frames, a few buttons."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import re
 from typing import TYPE_CHECKING
 
 import matplotlib
-from matplotlib.animation import AbstractMovieWriter
+import matplotlib.pyplot as plt
+from matplotlib.animation import AbstractMovieWriter, FuncAnimation
 
 from ._style import _RC, svg_text
 
@@ -67,6 +68,17 @@ _STYLE = (
     "border:1px solid #888;border-radius:6px;background:#f4f4f4;color:#222;cursor:pointer}"
     ".convnb-player input{flex:1 1 120px;min-width:100px}"
 )
+
+
+def _animation(draw, frames, interval, dpi):
+    """``draw(i, ax=ax)`` for ``i`` in ``range(frames)``, on the axes ``draw(0)`` made, at
+    ``dpi``; the figure is closed, so a notebook shows only the animation."""
+    ax = draw(0)
+    fig = ax.figure
+    anim = FuncAnimation(fig, lambda i: draw(i, ax=ax), frames=frames, interval=interval)
+    plt.close(fig)  # (closing resets the dpi, so set it afterwards)
+    fig.set_dpi(dpi)
+    return anim
 
 
 class _SvgFrames(AbstractMovieWriter):

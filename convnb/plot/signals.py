@@ -12,6 +12,7 @@ from .. import signal as _signal
 from .._backend import to_numpy
 from .._typing import Array
 from ._style import COLORS, FONT, TITLE, WIDTH, _cell, _fmt
+from .player import _animation
 
 if TYPE_CHECKING:
     import matplotlib.axes
@@ -107,14 +108,12 @@ def sliding_kernel(
 
     ax.set_xlim(lo - 0.6, hi + 0.6)
     ax.set_ylim(-1.0, 5.1)
-    ax.set_yticks(list(rows.values()))
     kernel_label = "kernel (flipped)" if flip else "kernel"
-    ax.set_yticklabels(["input", kernel_label, "products", "output"])
+    ax.set_yticks(list(rows.values()), ["input", kernel_label, "products", "output"])
     ax.set_xticks(range(lo, hi + 1))
     ax.tick_params(labelsize=FONT)
     ax.set_xlabel("position along the input")
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
+    ax.spines[["top", "right", "left"]].set_visible(False)
     name = "convolution (kernel flipped)" if flip else "cross-correlation (no flip)"
     ax.set_title(f"{name}:\nout[{shift}] = {_fmt(out[shift])}", fontsize=TITLE)
     ax.set_aspect("equal")
@@ -159,15 +158,9 @@ def animate_sliding(
     5
     >>> html = anim.to_jshtml()  # a self-contained player: frames inlined, no CDN
     """
-    n, m = len(to_numpy(signal)), len(to_numpy(kernel))
-    ax = sliding_kernel(signal, kernel, 0, flip=flip)
-    fig = ax.figure
-    anim = FuncAnimation(
-        fig,
-        lambda k: sliding_kernel(signal, kernel, k, flip=flip, ax=ax),
-        frames=n + m - 1,
-        interval=interval,
+    return _animation(
+        lambda k, ax=None: sliding_kernel(signal, kernel, k, flip=flip, ax=ax),
+        len(to_numpy(signal)) + len(to_numpy(kernel)) - 1,
+        interval,
+        dpi,
     )
-    plt.close(fig)  # (closing resets the dpi, so set it afterwards)
-    fig.set_dpi(dpi)
-    return anim
