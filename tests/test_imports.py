@@ -88,3 +88,23 @@ def test_the_plot_extra_installs_what_the_guards_name():
     names = {re.match(r"[\w.-]+", r).group().lower() for r in extras["plot"]}
     assert {"matplotlib", "ipywidgets"} <= names  # IPython comes with ipywidgets
     assert {re.match(r"[\w.-]+", r).group() for r in extras["gpu"]} == {"cupy-cuda12x"}
+
+
+def test_no_module_is_shadowed_by_a_name_of_its_package():
+    # convnb.conv was a module and a function, and so was convnb.plot.player: then which one
+    # `convnb.plot.player` is depends on what ran first. Each module keeps its own name.
+    import importlib
+    import pkgutil
+
+    import convnb
+
+    shadowed = []
+    for info in pkgutil.walk_packages(convnb.__path__, "convnb."):
+        try:
+            module = importlib.import_module(info.name)
+        except ImportError:  # an optional dependency (dask, anywidget) is missing
+            continue
+        parent, _, name = info.name.rpartition(".")
+        if getattr(sys.modules[parent], name) is not module:
+            shadowed.append(f"{info.name} is {getattr(sys.modules[parent], name)!r}")
+    assert not shadowed

@@ -33,12 +33,12 @@ except ImportError as _exc:
         name="matplotlib",
     ) from _exc
 
+from ._player import player, svg_frames
 from ._style import COLORS, FONT, WIDTH, book_style, group_color
 from .channel_pictures import channel_picture, channel_shuffle, connectivity
 from .grids import animate, spatial, transposed
 from .maps import heatmaps, network, receptive_field
 from .performance import benchmark, roofline
-from .player import player, svg_frames
 from .signals import animate_sliding, sliding_kernel
 from .tensors import (
     animate_channels,

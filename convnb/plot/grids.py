@@ -11,6 +11,7 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.patches import Rectangle
 
 from .. import arithmetic, windows
+from ._player import _animation
 from ._style import (
     COLORS,
     FONT,
@@ -23,7 +24,6 @@ from ._style import (
     _pt,
     _square,
 )
-from .player import _animation
 
 if TYPE_CHECKING:
     import matplotlib.axes

@@ -11,8 +11,8 @@ from matplotlib.animation import FuncAnimation
 from .. import signal as _signal
 from .._backend import to_numpy
 from .._typing import Array
+from ._player import _animation
 from ._style import COLORS, FONT, TITLE, WIDTH, _cell, _fmt
-from .player import _animation
 
 if TYPE_CHECKING:
     import matplotlib.axes

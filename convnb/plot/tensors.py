@@ -22,6 +22,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Polygon
 
 from .. import arithmetic, channels, windows
+from . import _player
 from ._style import COLORS, FONT, TITLE, WIDTH, _pair2, _square, group_color
 
 if TYPE_CHECKING:
@@ -726,10 +727,5 @@ def animate_shuffle(channels_count: int, groups: int, *, interval: int = 1400) -
 
 def _animation(step, frames, interval, **kwargs):
     """Frame ``i`` is ``step(*frames[i], **kwargs)``, each drawn on the first frame's axes."""
-    ax = step(*frames[0], **kwargs)
-    fig = ax.figure
-    anim = FuncAnimation(
-        fig, lambda i: step(*frames[i], ax=ax, **kwargs), frames=len(frames), interval=interval
-    )
-    plt.close(fig)
-    return anim
+    draw = lambda i, ax=None: step(*frames[i], ax=ax, **kwargs)  # noqa: E731
+    return _player._animation(draw, len(frames), interval)

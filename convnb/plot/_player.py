@@ -70,14 +70,15 @@ _STYLE = (
 )
 
 
-def _animation(draw, frames, interval, dpi):
-    """``draw(i, ax=ax)`` for ``i`` in ``range(frames)``, on the axes ``draw(0)`` made, at
-    ``dpi``; the figure is closed, so a notebook shows only the animation."""
+def _animation(draw, frames, interval, dpi=None):
+    """``draw(i, ax=ax)`` for ``i`` in ``range(frames)``, on the axes ``draw(0)`` made (at
+    ``dpi``, if given); the figure is closed, so a notebook shows only the animation."""
     ax = draw(0)
     fig = ax.figure
     anim = FuncAnimation(fig, lambda i: draw(i, ax=ax), frames=frames, interval=interval)
     plt.close(fig)  # (closing resets the dpi, so set it afterwards)
-    fig.set_dpi(dpi)
+    if dpi is not None:
+        fig.set_dpi(dpi)
     return anim
 
 
