@@ -159,8 +159,13 @@ def overlap_counts(input_size, kernel_size, stride=1, padding=0, dilation=1, out
     >>> overlap_counts((4,), (4,), stride=2, padding=1)  # kernel divisible by stride: even inside
     [1, 2, 2, 2, 2, 2, 2, 1]
     """
-    input_size, kernel_size = tuple(input_size), tuple(kernel_size)
+    import numpy as np  # a counting grid; the sizes here are Python ints, never arrays
+
+    input_size = tuple(input_size)
     nd = len(input_size)
+    if nd == 0:
+        raise ValueError("input_size=() must have at least one spatial dimension")
+    kernel_size = as_tuple(tuple(kernel_size), nd, "kernel_size")
     stride = as_tuple(stride, nd, "stride")
     dilation = as_tuple(dilation, nd, "dilation")
     padding = as_tuple(padding, nd, "padding")
@@ -169,8 +174,6 @@ def overlap_counts(input_size, kernel_size, stride=1, padding=0, dilation=1, out
         arithmetic.conv_transpose_output_size(*args)
         for args in zip(input_size, kernel_size, stride, padding, dilation, output_padding)
     )
-    import numpy as np
-
     counts = np.zeros(out, dtype=int)
     for i in itertools.product(*(range(n) for n in input_size)):
         for coord in footprint(i, kernel_size, stride, padding, dilation):

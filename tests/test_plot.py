@@ -441,3 +441,13 @@ def test_group_palette_has_no_green():
     for color in plot._style.GROUP_COLORS:
         hue, saturation, _ = matplotlib.colors.rgb_to_hsv(matplotlib.colors.to_rgb(color))
         assert not (75 / 360 < hue < 170 / 360 and saturation > 0.25), color
+
+
+def test_network_picture_needs_a_spatial_row_up_to_the_layer():
+    # with only flat rows (a classifier head) a bare StopIteration escaped
+    from convnb import networks
+
+    layers, shape = networks.NETWORKS["AlexNet"]
+    flat = [r for r in networks.summarize(layers, shape) if len(r.shape) != 3]
+    with pytest.raises(ValueError, match=r"rows\[0\.\.0\] have no \(C, H, W\) output"):
+        plot.network(flat, 0, shape)

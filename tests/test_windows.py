@@ -150,3 +150,17 @@ def test_receptive_field_size_jump_start_match_measurement(layers):
         seen = np.nonzero(h[:, 0, unit])[0]
         assert seen.max() - seen.min() + 1 == last.size
         assert (seen.max() + seen.min()) / 2 == last.start + unit * last.jump
+
+
+@pytest.mark.parametrize(
+    ("input_size", "kernel_size", "message"),
+    [
+        ((), (), r"input_size=\(\) must have at least one spatial dimension"),
+        ((0,), (), r"kernel_size=\(\) must have one entry per spatial dimension \(1\)"),
+        ((2, 0), (3,), r"kernel_size=\(3,\) must have one entry per spatial dimension \(2\)"),
+    ],
+)
+def test_overlap_counts_refuses_sizes_of_different_ranks(input_size, kernel_size, message):
+    # a count of 0 or 1 came back for some of these instead of an error
+    with pytest.raises(ValueError, match=message):
+        windows.overlap_counts(input_size, kernel_size)
