@@ -260,9 +260,10 @@ def channel_step(
     >>> plt.close(ax.figure)
     """
     c_in, c_out = int(in_channels), int(out_channels)
-    feeding = channels.input_channels(out_channel, c_in, c_out, groups)  # checks all three
+    channels.input_channels(0, c_in, c_out, groups)  # the channel counts first
     k, size, pads, out = _geometry(kernel_size, input_size, padding)
     position = _inside(position, out)
+    feeding = channels.input_channels(out_channel, c_in, c_out, groups)
     if ax is None:
         _, ax = plt.subplots(figsize=(WIDTH, 0.62 * WIDTH), layout="constrained")
     ax.clear()
@@ -390,8 +391,8 @@ def animate_channels(
     >>> len(list(anim.new_frame_seq()))
     8
     """
+    *_, out = _geometry(kernel_size, input_size, padding)  # checked before the channels
     if positions is None:
-        *_, out = _geometry(kernel_size, input_size, padding)
         positions = [(out[0] // 2, out[1] // 2)]
     frames = [
         (in_channels, out_channels, groups, o, p)
@@ -512,7 +513,7 @@ def separable_step(
         position,
         (1, 1),
         out,
-        pads,
+        ((0, 0), (0, 0)),  # a 1x1 kernel reads no padding
         names=("depthwise out", "output"),
         colors=pw_colors,
         active=not first,
@@ -727,5 +728,8 @@ def animate_shuffle(channels_count: int, groups: int, *, interval: int = 1400) -
 
 def _animation(step, frames, interval, **kwargs):
     """Frame ``i`` is ``step(*frames[i], **kwargs)``, each drawn on the first frame's axes."""
-    draw = lambda i, ax=None: step(*frames[i], ax=ax, **kwargs)  # noqa: E731
+
+    def draw(i, ax=None):
+        return step(*frames[i], ax=ax, **kwargs)
+
     return _player._animation(draw, len(frames), interval)
