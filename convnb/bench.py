@@ -415,13 +415,13 @@ columns:
 def _line(row: dict) -> str:
     """One row of the printed table (see ``HEADER``); ``-`` for what PyTorch did not run."""
 
-    def times(name):  # the median and [min-max] columns of one library
+    def columns(name):  # the median and [min-max] columns of one library
         ms, lo, hi = (row[f"{name}_{key}"] for key in ("ms", "ms_min", "ms_max"))
         return f"{'-':>9} {'-':>15}" if ms is None else f"{ms:9.2f} {f'[{lo:.1f}-{hi:.1f}]':>15}"
 
     ratio, share = row["ratio"], row["sgemm_share"]
     return (
-        f"{row['workload']:<40} {row['algorithm']:<9} {times('convnb')} {times('torch')} "
+        f"{row['workload']:<40} {row['algorithm']:<9} {columns('convnb')} {columns('torch')} "
         f"{'-' if ratio is None else format(ratio, '.2f'):>6} "
         f"{'noisy' if row['noisy'] else format(row['spread'], '.0%'):>6} {row['gflops']:8.1f} "
         f"{'>100%' if share > 1 else format(share, '.0%'):>5} {row['scratch_mib']:11.1f}"
@@ -518,7 +518,8 @@ def run(
         scratch = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         row = {"workload": w.name, "kind": w.kind, "algorithm": _algorithm(w, algorithm)}
-        for name in ("convnb", "torch"):  # no torch times: PyTorch is not installed
+        # convnb_ms, convnb_ms_min, convnb_ms_max and torch_ms, ... (None without PyTorch)
+        for name in ("convnb", "torch"):
             t = times.get(name)
             for key, f in (("ms", statistics.median), ("ms_min", min), ("ms_max", max)):
                 row[f"{name}_{key}"] = None if t is None else f(t) * 1e3

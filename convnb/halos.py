@@ -81,7 +81,7 @@ def _resolve_layers(layers, input_size):
     for n, layer in enumerate(layers):
         if not isinstance(layer, Mapping) or "kernel_size" not in layer:
             raise TypeError(f"layers[{n}] must be a mapping with a kernel_size, got {layer!r}")
-        arithmetic.check_layer(layer, n)  # unknown keys
+        arithmetic.check_layer(layer, n)  # unknown keys (the TypeError above comes first here)
         k, s, d = (layer.get(key, 1) for key in ("kernel_size", "stride", "dilation"))
         padding = layer.get("padding", 0)
         if isinstance(padding, Sequence) and not isinstance(padding, str):  # one pair

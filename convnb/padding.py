@@ -176,10 +176,11 @@ def pad_adjoint(g, pad_width: Sequence[tuple[int, int]], mode: str = "zeros"):
             continue
         n = g.shape[axis] - before - after
         lead = (slice(None),) * axis  # (*lead, s, ...) indexes `axis` with s, the rest whole
+        inner = g[(*lead, slice(before, before + n), ...)]
         if mode == "zeros":
-            g = g[(*lead, slice(before, before + n), ...)]
+            g = inner
             continue
-        acc = xp.asarray(g[(*lead, slice(before, before + n), ...)], copy=True)
+        acc = xp.asarray(inner, copy=True)
         index = pad_indices(n, before, after, mode)
         border = [*range(before), *range(before + n, before + n + after)]
         for start, first, step, length in _runs(border, index):

@@ -120,7 +120,9 @@ def conv(
            [6., 9., 9.],
            [6., 9., 9.]])
     """
-    layer = dict(zip(_LAYER_KEYS, (stride, padding, dilation, groups, padding_mode), strict=True))
+    layer = dict(
+        stride=stride, padding=padding, dilation=dilation, groups=groups, padding_mode=padding_mode
+    )
     return _stack(x, [(weight, bias, layer)], None, single=True)
 
 
