@@ -204,12 +204,15 @@ class Visit:
 
 @pytest.fixture
 def open_page(browser, server):
-    """open_page(name, width=1280) -> (page, visit): the page loaded, math typeset and
-    widgets rendered, at a viewport ``width`` CSS px wide."""
+    """open_page(name, width=1280, motion="no-preference") -> (page, visit): the page loaded,
+    math typeset and widgets rendered, at a viewport ``width`` CSS px wide, for a reader whose
+    ``prefers-reduced-motion`` is ``motion``."""
     contexts = []
 
-    def opener(name, width=1280):
-        context = browser.new_context(viewport={"width": width, "height": 900})
+    def opener(name, width=1280, motion="no-preference"):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, reduced_motion=motion
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(20_000)
