@@ -304,6 +304,16 @@ def total(rows) -> tuple[int, int]:
     return sum(r.params for r in rows), sum(r.macs for r in rows)
 
 
+def _centre(rows, k):
+    """``(y, x)`` on the input of the central output of row ``k``'s map, or of the last map
+    before it (a flat row has none); :func:`convnb.plot.network` and the explorer draw it."""
+    spatial = next((r.shape for r in reversed(rows[: k + 1]) if len(r.shape) == 3), None)
+    if spatial is None:
+        raise ValueError(f"rows[0..{k}] have no (C, H, W) output to centre on")
+    row = rows[k]
+    return tuple(row.rf_start + (n // 2) * row.rf_jump for n in spatial[1:])
+
+
 # --- real networks, written from their papers -------------------------------------------------
 
 

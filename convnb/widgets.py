@@ -421,7 +421,7 @@ def _network_table(layers, shape) -> dict:
     rows = networks.summarize(layers, shape)
     out = []
     for k, row in enumerate(rows):
-        spatial = next(r.shape for r in reversed(rows[: k + 1]) if len(r.shape) == 3)
+        cy, cx = networks._centre(rows, k)
         out.append(
             dict(
                 name=row.name,
@@ -429,8 +429,8 @@ def _network_table(layers, shape) -> dict:
                 macs=row.macs,
                 rf_size=row.rf_size,
                 rf_jump=row.rf_jump,
-                cy=row.rf_start + (spatial[1] // 2) * row.rf_jump,
-                cx=row.rf_start + (spatial[2] // 2) * row.rf_jump,
+                cy=cy,
+                cx=cx,
             )
         )
     return {"input_shape": list(shape), "rows": out}

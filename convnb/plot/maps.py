@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Rectangle
 
-from .. import arithmetic, windows
+from .. import arithmetic, networks, windows
 from .._backend import to_numpy
 from .._typing import Array
 from ._style import COLORS, FONT, WIDTH, _plain_log
@@ -216,10 +216,7 @@ def network(
     rows = list(rows)
     if not 0 <= layer < len(rows):
         raise ValueError(f"layer={layer} is not in 0..{len(rows) - 1}")
-    # the central output of this row's map, or of the last map before it (a flat row has none)
-    spatial = next((r.shape for r in reversed(rows[: layer + 1]) if len(r.shape) == 3), None)
-    if spatial is None:
-        raise ValueError(f"rows[0..{layer}] have no (C, H, W) output to centre on")
+    cy, cx = networks._centre(rows, layer)
     _, h, w = input_shape
     yy, xx = np.mgrid[0:h, 0:w]
     image = np.sin(xx / 9.0) * np.cos(yy / 13.0) + ((xx // 32 + yy // 32) % 2) * 0.6
@@ -235,7 +232,6 @@ def network(
     left.clear()
     left.imshow(image, cmap="gray", interpolation="nearest")
     row = rows[layer]
-    cy, cx = (row.rf_start + (n // 2) * row.rf_jump for n in spatial[1:])
     half = row.rf_size / 2
     left.add_patch(
         Rectangle(
